@@ -1,0 +1,157 @@
+package dev.syncplane;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.syncplane.auth.ApiClient;
+import dev.syncplane.auth.ProblemUnauthorizedHandler;
+import dev.syncplane.auth.TokenAuthenticator;
+import dev.syncplane.cli.DevPostgresCommand;
+import dev.syncplane.cli.SearchAttributesCommand;
+import dev.syncplane.core.connector.ConnectorRegistry;
+import dev.syncplane.core.connector.SimulatedConnector;
+import dev.syncplane.db.ConnectionDao;
+import dev.syncplane.db.IntegrationDao;
+import dev.syncplane.db.SyncRunDao;
+import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.health.TemporalHealthCheck;
+import dev.syncplane.resources.BodyLimitFilter;
+import dev.syncplane.resources.ConnectionResource;
+import dev.syncplane.resources.IntegrationResource;
+import dev.syncplane.resources.Paging;
+import dev.syncplane.resources.ProblemMappers;
+import dev.syncplane.service.ConnectionService;
+import dev.syncplane.service.IntegrationExecutor;
+import dev.syncplane.service.IntegrationRules;
+import dev.syncplane.service.IntegrationService;
+import dev.syncplane.temporal.TemporalFactory;
+import dev.syncplane.temporal.TemporalWorkers;
+import dev.syncplane.temporal.schedules.ScheduleGateway;
+import dev.syncplane.temporal.sync.SyncActivitiesImpl;
+import dev.syncplane.temporal.update.ScheduleActivitiesImpl;
+import dev.syncplane.temporal.update.StoreActivitiesImpl;
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.migrations.MigrationsBundle;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import org.jdbi.v3.core.Jdbi;
+
+/** Wiring only: builds the objects and registers them. */
+public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
+
+  public static void main(String[] args) throws Exception {
+    new SyncplaneApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "syncplane";
+  }
+
+  @Override
+  public void initialize(Bootstrap<SyncplaneConfiguration> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(
+        new SubstitutingSourceProvider(
+            bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    configure(bootstrap.getObjectMapper());
+    bootstrap.addBundle(
+        new MigrationsBundle<SyncplaneConfiguration>() {
+          @Override
+          public DataSourceFactory getDataSourceFactory(SyncplaneConfiguration configuration) {
+            return configuration.database;
+          }
+
+          @Override
+          public String getMigrationsFileName() {
+            return "migrations.sql";
+          }
+        });
+    bootstrap.addCommand(new SearchAttributesCommand());
+    bootstrap.addCommand(new DevPostgresCommand());
+  }
+
+  /** Strict JSON in, ISO-8601 times out. */
+  public static void configure(ObjectMapper mapper) {
+    mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  }
+
+  @Override
+  public void run(SyncplaneConfiguration config, Environment env) {
+    Jdbi jdbi = new JdbiFactory().build(env, config.database, "postgresql");
+    IntegrationDao integrations = jdbi.onDemand(IntegrationDao.class);
+    ConnectionDao connections = jdbi.onDemand(ConnectionDao.class);
+    UpdateRunDao updates = jdbi.onDemand(UpdateRunDao.class);
+    SyncRunDao syncRuns = jdbi.onDemand(SyncRunDao.class);
+
+    ConnectorRegistry connectors =
+        new ConnectorRegistry(
+            config.providers.stream().map(p -> new SimulatedConnector(p, config.simulatedSyncMaxLatencyMs)).toList());
+
+    TemporalFactory temporal = config.temporal;
+    WorkflowServiceStubs stubs = temporal.buildStubs();
+    env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
+      @Override
+      public void stop() {
+        stubs.shutdown();
+      }
+    });
+    WorkflowClient client = temporal.buildClient(stubs);
+    ScheduleGateway gateway =
+        new ScheduleGateway(temporal.buildScheduleClient(stubs), config.fanOut.scheduleRpcPerSecond);
+    ExecutorService scheduleWriters =
+        env.lifecycle()
+            .executorService("schedule-writer-%d")
+            .minThreads(config.fanOut.parallelism)
+            .maxThreads(config.fanOut.parallelism)
+            .build();
+    if (temporal.workersEnabled) {
+      env.lifecycle()
+          .manage(
+              new TemporalWorkers(
+                  client,
+                  new StoreActivitiesImpl(integrations, connections, updates, syncRuns),
+                  new ScheduleActivitiesImpl(
+                      integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize),
+                  new SyncActivitiesImpl(integrations, connections, syncRuns, connectors)));
+    }
+
+    Duration wait = Duration.ofMillis(config.api.updateWaitMs);
+    IntegrationExecutor executor = new IntegrationExecutor(client, config.fanOut.idleTimeoutMs);
+    IntegrationRules rules = new IntegrationRules(connectors, config.api.minPeriodMs);
+    Paging paging = new Paging(config.api.maxPageSize);
+    env.jersey()
+        .register(
+            new IntegrationResource(
+                new IntegrationService(integrations, updates, rules, executor, temporal, wait), paging));
+    env.jersey()
+        .register(
+            new ConnectionResource(
+                new ConnectionService(integrations, connections, syncRuns, executor, gateway, wait), paging));
+
+    env.jersey().register(new BodyLimitFilter(config.api.maxBodyBytes));
+    ProblemMappers.all().forEach(env.jersey()::register);
+    env.jersey()
+        .register(
+            new AuthDynamicFeature(
+                new OAuthCredentialAuthFilter.Builder<ApiClient>()
+                    .setAuthenticator(new TokenAuthenticator(config.api.token))
+                    .setPrefix("Bearer")
+                    .setRealm("syncplane")
+                    .setUnauthorizedHandler(new ProblemUnauthorizedHandler())
+                    .buildAuthFilter()));
+
+    env.healthChecks().register("temporal", new TemporalHealthCheck(stubs, temporal.namespace));
+  }
+}

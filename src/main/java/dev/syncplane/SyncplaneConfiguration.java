@@ -1,0 +1,60 @@
+package dev.syncplane;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.syncplane.temporal.TemporalFactory;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+
+public class SyncplaneConfiguration extends Configuration {
+
+  @Valid @NotNull @JsonProperty public DataSourceFactory database = new DataSourceFactory();
+
+  @Valid @NotNull @JsonProperty public TemporalFactory temporal = new TemporalFactory();
+
+  @Valid @NotNull @JsonProperty public Api api = new Api();
+
+  @Valid @NotNull @JsonProperty public FanOut fanOut = new FanOut();
+
+  /** The providers an Integration may name; each is served by the simulated connector until a real one exists. */
+  @NotEmpty @JsonProperty
+  public List<String> providers = List.of("salesforce", "hubspot", "zendesk", "stripe", "github");
+
+  /** Upper bound of the simulated connector's made-up latency. */
+  @Min(0) @JsonProperty public long simulatedSyncMaxLatencyMs = 200;
+
+  public static class Api {
+    /** The bearer token every /api call must carry. */
+    @NotEmpty @JsonProperty public String token;
+
+    /** The smallest periodMs an Integration may have. */
+    @Min(1000) @JsonProperty public long minPeriodMs = 60_000;
+
+    /** How long PUT/PATCH wait for the DB commit before answering 202. */
+    @Min(0) @Max(60_000) @JsonProperty public long updateWaitMs = 5_000;
+
+    /** Larger request bodies are refused with 413. */
+    @Min(256) @JsonProperty public int maxBodyBytes = 64 * 1024;
+
+    @Min(1) @Max(1000) @JsonProperty public int maxPageSize = 200;
+  }
+
+  public static class FanOut {
+    /** Schedule writes in flight at once, across all integrations of this replica. */
+    @Min(1) @Max(256) @JsonProperty public int parallelism = 16;
+
+    /** Connections per fan-out activity; bounds the history of the executor workflow. */
+    @Min(1) @Max(5_000) @JsonProperty public int batchSize = 500;
+
+    /** Budget for Schedule RPCs per second (fan-out, connect, delete, repair together); 0 = unbounded. */
+    @Min(0) @JsonProperty public double scheduleRpcPerSecond = 0;
+
+    /** An executor workflow with nothing to do ends after this long; the next request starts a new run. */
+    @Min(1_000) @JsonProperty public long idleTimeoutMs = 60_000;
+  }
+}

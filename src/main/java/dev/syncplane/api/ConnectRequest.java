@@ -1,0 +1,3 @@
+package dev.syncplane.api;
+
+public record ConnectRequest(String customerId) {}

@@ -1,0 +1,6 @@
+package dev.syncplane.core;
+
+public enum UpdateKind {
+  CHANGE,
+  DELETE
+}

@@ -1,0 +1,3 @@
+package dev.syncplane.core.connector;
+
+public record SyncResult(long records) {}

@@ -1,0 +1,41 @@
+package dev.syncplane.db;
+
+import dev.syncplane.core.Connection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+@RegisterConstructorMapper(Connection.class)
+public interface ConnectionDao {
+
+  /** A second connect of the same customer keeps the first row. */
+  @SqlUpdate(
+      "INSERT INTO connections (id, integration_id, customer_id) VALUES (:id, :integrationId, :customerId)"
+          + " ON CONFLICT (integration_id, customer_id) DO NOTHING")
+  int insertIfAbsent(
+      @Bind("id") String id, @Bind("integrationId") String integrationId, @Bind("customerId") String customerId);
+
+  @SqlQuery("SELECT * FROM connections WHERE integration_id = :integrationId AND id = :id")
+  Optional<Connection> find(@Bind("integrationId") String integrationId, @Bind("id") String id);
+
+  @SqlQuery("SELECT * FROM connections WHERE integration_id = :integrationId AND customer_id = :customerId")
+  Optional<Connection> findByCustomer(
+      @Bind("integrationId") String integrationId, @Bind("customerId") String customerId);
+
+  /** Keyset paging in id order; {@code after} null starts at the beginning. */
+  @SqlQuery(
+      "SELECT * FROM connections WHERE integration_id = :integrationId"
+          + " AND (CAST(:after AS text) IS NULL OR id > :after) ORDER BY id LIMIT :limit")
+  List<Connection> page(
+      @Bind("integrationId") String integrationId, @Bind("after") String after, @Bind("limit") int limit);
+
+  @SqlQuery("SELECT count(*) FROM connections WHERE integration_id = :integrationId")
+  int count(@Bind("integrationId") String integrationId);
+
+  @SqlUpdate("DELETE FROM connections WHERE id IN (<ids>)")
+  int delete(@BindList("ids") List<String> ids);
+}

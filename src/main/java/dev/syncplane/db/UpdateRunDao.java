@@ -1,0 +1,146 @@
+package dev.syncplane.db;
+
+import dev.syncplane.core.ChangeRefused;
+import dev.syncplane.core.ChangeRefused.Reason;
+import dev.syncplane.core.Commit;
+import dev.syncplane.core.Integration;
+import dev.syncplane.core.IntegrationChange;
+import dev.syncplane.core.IntegrationState;
+import dev.syncplane.core.UpdateKind;
+import dev.syncplane.core.UpdateRun;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.CreateSqlObject;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.sqlobject.transaction.Transaction;
+
+/** Update runs, and the transaction that commits a change together with the run that records it. */
+@RegisterConstructorMapper(UpdateRun.class)
+public interface UpdateRunDao {
+
+  @CreateSqlObject
+  IntegrationDao integrations();
+
+  @SqlUpdate(
+      "INSERT INTO update_runs (id, integration_id, kind, version, state, idempotency_key, workflow_id, run_id)"
+          + " VALUES (:id, :integrationId, :kind, :version, :state, :idempotencyKey, :workflowId, :runId)")
+  void insert(
+      @Bind("id") String id,
+      @Bind("integrationId") String integrationId,
+      @Bind("kind") UpdateKind kind,
+      @Bind("version") Long version,
+      @Bind("state") String state,
+      @Bind("idempotencyKey") String idempotencyKey,
+      @Bind("workflowId") String workflowId,
+      @Bind("runId") String runId);
+
+  @SqlQuery("SELECT * FROM update_runs WHERE id = :id")
+  Optional<UpdateRun> find(@Bind("id") String id);
+
+  @SqlQuery("SELECT * FROM update_runs WHERE integration_id = :integrationId AND idempotency_key = :key")
+  Optional<UpdateRun> findByKey(@Bind("integrationId") String integrationId, @Bind("key") String key);
+
+  @SqlQuery(
+      "SELECT * FROM update_runs WHERE integration_id = :integrationId"
+          + " ORDER BY created_at DESC, id LIMIT :limit")
+  List<UpdateRun> recent(@Bind("integrationId") String integrationId, @Bind("limit") int limit);
+
+  /**
+   * Commits a change with optimistic concurrency and records its update run, in one transaction.
+   * Idempotent: a retried activity (same update id) or a replayed Idempotency-Key returns the first
+   * commit instead of writing a second version.
+   */
+  @Transaction
+  default Commit commitChange(
+      String updateId,
+      String integrationId,
+      IntegrationChange change,
+      Long expectedVersion,
+      String idempotencyKey,
+      String workflowId,
+      String runId) {
+    Optional<UpdateRun> earlier = find(updateId);
+    if (earlier.isEmpty() && idempotencyKey != null) {
+      earlier = findByKey(integrationId, idempotencyKey);
+    }
+    if (earlier.isPresent()) {
+      if (!earlier.get().integrationId().equals(integrationId)) {
+        throw new ChangeRefused(Reason.IDEMPOTENCY_KEY_REUSED, "update id " + updateId + " belongs to another integration");
+      }
+      Integration now =
+          integrations().find(integrationId).orElseThrow(() -> notFound(integrationId));
+      return new Commit(now, earlier.get(), true);
+    }
+    Integration current =
+        integrations()
+            .lock(integrationId)
+            .filter(i -> i.state() == IntegrationState.ACTIVE)
+            .orElseThrow(() -> notFound(integrationId));
+    if (expectedVersion != null && expectedVersion != current.version()) {
+      throw new ChangeRefused(
+          Reason.VERSION_MISMATCH,
+          "integration " + integrationId + " is at version " + current.version() + ", not " + expectedVersion);
+    }
+    if (integrations().updateIfVersion(change.applyTo(current)) != 1) {
+      throw new IllegalStateException("integration " + integrationId + " changed under a row lock");
+    }
+    long version = current.version() + 1;
+    insert(updateId, integrationId, UpdateKind.CHANGE, version, "COMMITTED", idempotencyKey, workflowId, runId);
+    return new Commit(integrations().find(integrationId).orElseThrow(), find(updateId).orElseThrow(), false);
+  }
+
+  /** Marks the integration as being deleted and records the delete run; idempotent. */
+  @Transaction
+  default UpdateRun beginDelete(String updateId, String integrationId, String workflowId, String runId) {
+    Optional<UpdateRun> earlier = find(updateId);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    if (integrations().lock(integrationId).isEmpty()) {
+      throw notFound(integrationId);
+    }
+    integrations().markDeleting(integrationId);
+    insert(updateId, integrationId, UpdateKind.DELETE, null, "PROPAGATING", null, workflowId, runId);
+    return find(updateId).orElseThrow();
+  }
+
+  /** A fan-out pass for {@code version} starts: every committed run it covers is now propagating. */
+  @SqlUpdate(
+      "UPDATE update_runs SET state = 'PROPAGATING', schedules_total = :total, schedules_applied = 0"
+          + " WHERE integration_id = :integrationId AND kind = 'CHANGE'"
+          + " AND state IN ('COMMITTED', 'PROPAGATING') AND version <= :version")
+  int beginPropagation(
+      @Bind("integrationId") String integrationId, @Bind("version") long version, @Bind("total") int total);
+
+  @SqlUpdate(
+      "UPDATE update_runs SET schedules_applied = LEAST(:applied, schedules_total)"
+          + " WHERE integration_id = :integrationId AND state = 'PROPAGATING' AND kind = 'CHANGE'")
+  int progress(@Bind("integrationId") String integrationId, @Bind("applied") int applied);
+
+  @SqlUpdate(
+      "UPDATE update_runs SET state = 'APPLIED', schedules_applied = schedules_total, finished_at = now()"
+          + " WHERE integration_id = :integrationId AND kind = 'CHANGE' AND state = 'PROPAGATING'"
+          + " AND version <= :version")
+  int finishPropagation(@Bind("integrationId") String integrationId, @Bind("version") long version);
+
+  /** The integration is gone: its change history goes with it, its delete run says DELETED. */
+  @Transaction
+  default void finishDelete(String updateId, String integrationId) {
+    deleteChangeRuns(integrationId);
+    integrations().delete(integrationId);
+    markDeleted(updateId);
+  }
+
+  @SqlUpdate("DELETE FROM update_runs WHERE integration_id = :integrationId AND kind = 'CHANGE'")
+  int deleteChangeRuns(@Bind("integrationId") String integrationId);
+
+  @SqlUpdate("UPDATE update_runs SET state = 'DELETED', finished_at = now() WHERE id = :id")
+  int markDeleted(@Bind("id") String id);
+
+  private static ChangeRefused notFound(String integrationId) {
+    return new ChangeRefused(Reason.NOT_FOUND, "integration " + integrationId + " does not exist");
+  }
+}

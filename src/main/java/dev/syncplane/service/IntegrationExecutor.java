@@ -1,0 +1,173 @@
+package dev.syncplane.service;
+
+import dev.syncplane.api.ApiException;
+import dev.syncplane.api.ErrorCode;
+import dev.syncplane.core.ChangeRefused;
+import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.update.StoreActivities;
+import dev.syncplane.temporal.update.UpdateIntegrationWorkflow;
+import dev.syncplane.temporal.update.UpdateWorkflowInput;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Functions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Sends a request to an integration's executor workflow through update-with-start (starting it if it is
+ * not running) and waits a bounded time for the answer. Turns Temporal's failures into API answers.
+ */
+public class IntegrationExecutor {
+  static final int RETRY_AFTER_SECONDS = 5;
+  private static final int DRAIN_RETRIES = 50;
+
+  private final WorkflowClient client;
+  private final long idleTimeoutMs;
+
+  public IntegrationExecutor(WorkflowClient client, long idleTimeoutMs) {
+    this.client = client;
+    this.idleTimeoutMs = idleTimeoutMs;
+  }
+
+  /**
+   * @return the handler's result, or empty if it has not finished within {@code wait} (it goes on)
+   * @throws ApiException for a refusal (nothing written) or an unreachable Temporal (503)
+   */
+  public <A, R> Optional<R> submit(
+      String integrationId,
+      String updateId,
+      Function<UpdateIntegrationWorkflow, Functions.Func1<A, R>> method,
+      A argument,
+      Class<R> resultClass,
+      Duration wait) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        UpdateIntegrationWorkflow stub = newStub(integrationId);
+        WithStartWorkflowOperation<Void> start =
+            new WithStartWorkflowOperation<>(stub::run, UpdateWorkflowInput.fresh(integrationId, idleTimeoutMs));
+        WorkflowUpdateHandle<R> handle =
+            WorkflowClient.startUpdateWithStart(
+                method.apply(stub),
+                argument,
+                UpdateOptions.newBuilder(resultClass)
+                    .setUpdateId(updateId)
+                    .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
+                    .build(),
+                start);
+        return awaitResult(handle, wait);
+      } catch (RuntimeException e) {
+        if (isRetryRejection(e) && attempt < DRAIN_RETRIES) {
+          sleep(100);
+          continue;
+        }
+        throw translate(e);
+      }
+    }
+  }
+
+  private static <R> Optional<R> awaitResult(WorkflowUpdateHandle<R> handle, Duration wait) {
+    try {
+      return Optional.ofNullable(handle.getResultAsync().get(wait.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException pending) {
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private UpdateIntegrationWorkflow newStub(String integrationId) {
+    return client.newWorkflowStub(
+        UpdateIntegrationWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(Names.updateWorkflowId(integrationId))
+            .setTaskQueue(Names.CONTROL_TASK_QUEUE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+            .setTypedSearchAttributes(SearchAttributes.newBuilder().set(Names.INTEGRATION_ID, integrationId).build())
+            .build());
+  }
+
+  private static boolean isRetryRejection(Throwable e) {
+    return applicationFailure(e)
+        .map(f -> UpdateIntegrationWorkflow.REJECT_RETRY.equals(f.getOriginalMessage()))
+        .orElse(false);
+  }
+
+  /** Maps what Temporal said to what the API answers. */
+  static RuntimeException translate(RuntimeException e) {
+    Optional<ApplicationFailure> failure = applicationFailure(e);
+    if (failure.isPresent()) {
+      ApplicationFailure f = failure.get();
+      if (StoreActivities.REFUSED.equals(f.getType())) {
+        ChangeRefused.Reason reason = ChangeRefused.Reason.valueOf(f.getDetails().get(0, String.class));
+        ErrorCode code =
+            switch (reason) {
+              case NOT_FOUND -> ErrorCode.NOT_FOUND;
+              case VERSION_MISMATCH -> ErrorCode.VERSION_MISMATCH;
+              case IDEMPOTENCY_KEY_REUSED -> ErrorCode.IDEMPOTENCY_KEY_REUSED;
+            };
+        return new ApiException(code, f.getOriginalMessage());
+      }
+      if (UpdateIntegrationWorkflow.REJECT_DELETING.equals(f.getOriginalMessage())) {
+        return new ApiException(ErrorCode.INTEGRATION_DELETING, "the integration is being deleted");
+      }
+    }
+    if (isUnavailable(e)) {
+      return new ApiException(
+          ErrorCode.TEMPORAL_UNAVAILABLE,
+          "Temporal did not answer; nothing was written. Retry the same request (with the same Idempotency-Key).",
+          java.util.List.of(),
+          RETRY_AFTER_SECONDS);
+    }
+    return e;
+  }
+
+  static boolean isUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s) {
+        Status.Code code = s.getStatus().getCode();
+        return code == Status.Code.UNAVAILABLE
+            || code == Status.Code.DEADLINE_EXCEEDED
+            || code == Status.Code.RESOURCE_EXHAUSTED
+            || code == Status.Code.CANCELLED;
+      }
+      if (t instanceof WorkflowServiceException && t.getCause() == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Optional<ApplicationFailure> applicationFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure f) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package dev.syncplane.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncplane.api.ApiException;
+import dev.syncplane.api.ChangeResponse;
+import dev.syncplane.api.CreateIntegrationRequest;
+import dev.syncplane.api.ErrorCode;
+import dev.syncplane.api.IntegrationView;
+import dev.syncplane.api.Page;
+import dev.syncplane.api.ReplaceIntegrationRequest;
+import dev.syncplane.api.UpdateView;
+import dev.syncplane.core.Commit;
+import dev.syncplane.core.Integration;
+import dev.syncplane.core.IntegrationChange;
+import dev.syncplane.core.UpdateRun;
+import dev.syncplane.core.UpdateState;
+import dev.syncplane.db.IntegrationDao;
+import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.TemporalFactory;
+import dev.syncplane.temporal.update.ChangeCommand;
+import dev.syncplane.temporal.update.DeleteCommand;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Integrations: reads come from the DB; every change goes through the integration's executor workflow. */
+public class IntegrationService {
+  private static final int MAX_IDEMPOTENCY_KEY = 200;
+
+  private final IntegrationDao integrations;
+  private final UpdateRunDao updates;
+  private final IntegrationRules rules;
+  private final IntegrationExecutor executor;
+  private final TemporalFactory temporal;
+  private final Duration updateWait;
+
+  public IntegrationService(
+      IntegrationDao integrations,
+      UpdateRunDao updates,
+      IntegrationRules rules,
+      IntegrationExecutor executor,
+      TemporalFactory temporal,
+      Duration updateWait) {
+    this.integrations = integrations;
+    this.updates = updates;
+    this.rules = rules;
+    this.executor = executor;
+    this.temporal = temporal;
+    this.updateWait = updateWait;
+  }
+
+  /** The answer to a PUT or PATCH: committed (200) or still pending after the bounded wait (202). */
+  public record ChangeOutcome(boolean committed, ChangeResponse body) {}
+
+  public IntegrationView create(CreateIntegrationRequest r) {
+    if (r == null) {
+      throw new ApiException(ErrorCode.VALIDATION_FAILED, "a JSON body with provider, name and periodMs is required");
+    }
+    rules.checkCreate(r.id(), r.provider(), r.name(), r.periodMs());
+    String id = r.id() != null ? r.id() : UUID.randomUUID().toString();
+    try {
+      integrations.insert(id, r.provider(), r.name(), r.periodMs(), r.syncEnabled() == null || r.syncEnabled());
+    } catch (UnableToExecuteStatementException e) {
+      if (isUniqueViolation(e)) {
+        throw new ApiException(ErrorCode.ALREADY_EXISTS, "an integration with id '" + id + "' already exists");
+      }
+      throw e;
+    }
+    return IntegrationView.of(integrations.findActive(id).orElseThrow());
+  }
+
+  public IntegrationView get(String id) {
+    return IntegrationView.of(find(id));
+  }
+
+  public Page<IntegrationView> list(String after, int limit) {
+    if (after != null) {
+      IntegrationRules.checkId("after", after);
+    }
+    List<IntegrationView> items = integrations.page(after, limit).stream().map(IntegrationView::of).toList();
+    return new Page<>(items, items.size() < limit ? null : items.get(items.size() - 1).id());
+  }
+
+  public ChangeOutcome replace(String id, ReplaceIntegrationRequest r, String ifMatch, String idempotencyKey) {
+    IntegrationRules.checkId("id", id);
+    if (r == null) {
+      throw new ApiException(ErrorCode.VALIDATION_FAILED, "a JSON body with name and periodMs is required");
+    }
+    Optional<Integration> current = precheck(id);
+    IntegrationChange change =
+        rules.checkReplace(current.map(Integration::provider).orElse(null), r.provider(), r.name(), r.periodMs(), r.syncEnabled());
+    return change(id, change, ifMatch, idempotencyKey, current);
+  }
+
+  public ChangeOutcome patch(String id, JsonNode patch, String ifMatch, String idempotencyKey) {
+    IntegrationRules.checkId("id", id);
+    IntegrationChange change = rules.checkPatch(patch);
+    return change(id, change, ifMatch, idempotencyKey, precheck(id));
+  }
+
+  private ChangeOutcome change(
+      String id, IntegrationChange change, String ifMatch, String idempotencyKey, Optional<Integration> current) {
+    Long expected = Preconditions.parseIfMatch(ifMatch);
+    if (expected != null && current.isPresent() && current.get().version() != expected) {
+      throw new ApiException(
+          ErrorCode.VERSION_MISMATCH,
+          "integration " + id + " is at version " + current.get().version() + ", not " + expected + "; GET it and retry");
+    }
+    String key = checkIdempotencyKey(idempotencyKey);
+    String updateId = key == null ? UUID.randomUUID().toString() : keyedUpdateId(id, key);
+    ChangeCommand command = new ChangeCommand(updateId, id, change, expected, key);
+    Optional<Commit> commit =
+        executor.submit(id, updateId, stub -> stub::change, command, Commit.class, updateWait);
+    if (commit.isEmpty()) {
+      return new ChangeOutcome(false, new ChangeResponse(null, pendingView(id, updateId)));
+    }
+    return new ChangeOutcome(
+        true, new ChangeResponse(IntegrationView.of(commit.get().integration()), view(commit.get().update())));
+  }
+
+  public UpdateView delete(String id) {
+    find(id);
+    String updateId = "delete-" + id;
+    Optional<UpdateRun> run =
+        executor.submit(id, updateId, stub -> stub::delete, new DeleteCommand(updateId, id), UpdateRun.class, updateWait);
+    return run.map(this::view).orElseGet(() -> pendingView(id, updateId));
+  }
+
+  public List<UpdateView> updates(String id, int limit) {
+    IntegrationRules.checkId("id", id);
+    List<UpdateView> runs = updates.recent(id, limit).stream().map(this::view).toList();
+    if (runs.isEmpty()) {
+      find(id);
+    }
+    return runs;
+  }
+
+  public UpdateView update(String id, String updateId) {
+    IntegrationRules.checkId("id", id);
+    return updates
+        .find(updateId)
+        .filter(u -> u.integrationId().equals(id))
+        .map(this::view)
+        .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "integration " + id + " has no update " + updateId));
+  }
+
+  private Integration find(String id) {
+    IntegrationRules.checkId("id", id);
+    return integrations
+        .findActive(id)
+        .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "integration " + id + " does not exist"));
+  }
+
+  /**
+   * A cheap 404 or 412 while the database answers. When it does not, the request still goes to the
+   * executor, which commits as soon as the database is back (the caller gets 202).
+   */
+  private Optional<Integration> precheck(String id) {
+    try {
+      return Optional.of(find(id));
+    } catch (ConnectionException databaseDown) {
+      return Optional.empty();
+    }
+  }
+
+  UpdateView view(UpdateRun u) {
+    return new UpdateView(
+        u.id(),
+        u.integrationId(),
+        u.kind().name(),
+        u.version(),
+        u.state().name(),
+        u.schedulesTotal(),
+        u.schedulesApplied(),
+        u.workflowId(),
+        temporal.workflowUiUrl(u.workflowId(), u.runId()),
+        u.createdAt(),
+        u.finishedAt());
+  }
+
+  private UpdateView pendingView(String integrationId, String updateId) {
+    String workflowId = Names.updateWorkflowId(integrationId);
+    return new UpdateView(
+        updateId, integrationId, null, null, UpdateState.PENDING.name(), 0, 0, workflowId,
+        temporal.workflowUiUrl(workflowId, null), null, null);
+  }
+
+  private static String checkIdempotencyKey(String key) {
+    if (key == null) {
+      return null;
+    }
+    if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY || key.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      throw new ApiException(
+          ErrorCode.INVALID_PARAMETER, "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " visible ASCII characters");
+    }
+    return key;
+  }
+
+  /** Same key, same update id: Temporal then deduplicates the update itself, and the DB the commit. */
+  static String keyedUpdateId(String integrationId, String key) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest((integrationId + "\n" + key).getBytes(StandardCharsets.UTF_8));
+      return "key-" + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static boolean isUniqueViolation(UnableToExecuteStatementException e) {
+    return e.getCause() instanceof java.sql.SQLException s && "23505".equals(s.getSQLState());
+  }
+
+}

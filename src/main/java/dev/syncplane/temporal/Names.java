@@ -1,0 +1,64 @@
+package dev.syncplane.temporal;
+
+import io.temporal.common.SearchAttributeKey;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * The one source of every Temporal name syncplane uses: task queues, workflow and Schedule ids, and
+ * search attributes. Scripts read the search attributes from here too (the {@code search-attributes}
+ * command), so nothing is spelled twice.
+ */
+public final class Names {
+  /** Config updates, connects, deletes and drift repair: never waits behind a sync backlog. */
+  public static final String CONTROL_TASK_QUEUE = "syncplane-control";
+  /** The syncs that Schedules start. */
+  public static final String SYNC_TASK_QUEUE = "syncplane-sync";
+
+  public static final SearchAttributeKey<String> INTEGRATION_ID = SearchAttributeKey.forKeyword("IntegrationId");
+  public static final SearchAttributeKey<String> CUSTOMER_ID = SearchAttributeKey.forKeyword("CustomerId");
+  public static final SearchAttributeKey<Long> CONFIG_VERSION = SearchAttributeKey.forLong("ConfigVersion");
+  /** Set by the server on every run a Schedule starts. */
+  public static final SearchAttributeKey<OffsetDateTime> SCHEDULED_START_TIME =
+      SearchAttributeKey.forOffsetDateTime("TemporalScheduledStartTime");
+
+  /** The custom search attributes the namespace must have, as {@code name=Type}. */
+  public static final List<String> CUSTOM_SEARCH_ATTRIBUTES =
+      List.of("IntegrationId=Keyword", "CustomerId=Keyword", "ConfigVersion=Int");
+
+  public static final String DRIFT_REPAIR_WORKFLOW_ID = "drift-repair";
+
+  private static final String UPDATE_PREFIX = "integration-update:";
+  private static final String SCHEDULE_PREFIX = "sync:";
+
+  private Names() {}
+
+  /** The per-integration executor: every Schedule write of one integration goes through this workflow. */
+  public static String updateWorkflowId(String integrationId) {
+    return UPDATE_PREFIX + integrationId;
+  }
+
+  public static String scheduleId(String integrationId, String customerId) {
+    return SCHEDULE_PREFIX + integrationId + ":" + customerId;
+  }
+
+  /** The Schedule appends the scheduled time to this id for each run it starts. */
+  public static String syncWorkflowId(String integrationId, String customerId) {
+    return scheduleId(integrationId, customerId);
+  }
+
+  public static boolean isOurScheduleId(String scheduleId) {
+    return scheduleId != null && scheduleId.startsWith(SCHEDULE_PREFIX);
+  }
+
+  /** A deep link to one workflow run in the Temporal UI. */
+  public static String workflowUiUrl(String uiBaseUrl, String namespace, String workflowId, String runId) {
+    String base = uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;
+    String run = runId == null || runId.isEmpty() ? "" : "/" + runId;
+    return base + "/namespaces/" + namespace + "/workflows/" + encode(workflowId) + run + "/history";
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

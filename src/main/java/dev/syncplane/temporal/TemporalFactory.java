@@ -1,0 +1,50 @@
+package dev.syncplane.temporal;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.serviceclient.RpcRetryOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import java.time.Duration;
+
+/** Where Temporal is, and how to reach it: builds the stubs and clients the service and workers share. */
+public class TemporalFactory {
+  @NotEmpty @JsonProperty public String target = "localhost:7233";
+  @NotEmpty @JsonProperty public String namespace = "default";
+  /** The Temporal UI, for the deep links in API answers. */
+  @NotEmpty @JsonProperty public String uiUrl = "http://localhost:8233";
+  /** How long one client call keeps retrying a Temporal that does not answer before the API says 503. */
+  @Min(1) @JsonProperty public long rpcRetrySeconds = 3;
+  /** Run the workers in this process (turn off for an API-only replica). */
+  @JsonProperty public boolean workersEnabled = true;
+
+  public WorkflowServiceStubs buildStubs() {
+    return WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder()
+            .setTarget(target)
+            .setRpcRetryOptions(
+                RpcRetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofMillis(100))
+                    .setMaximumInterval(Duration.ofSeconds(1))
+                    .setExpiration(Duration.ofSeconds(rpcRetrySeconds))
+                    .validateBuildWithDefaults())
+            .build());
+  }
+
+  public WorkflowClient buildClient(WorkflowServiceStubs stubs) {
+    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+  }
+
+  public ScheduleClient buildScheduleClient(WorkflowServiceStubs stubs) {
+    return ScheduleClient.newInstance(stubs, ScheduleClientOptions.newBuilder().setNamespace(namespace).build());
+  }
+
+  public String workflowUiUrl(String workflowId, String runId) {
+    return Names.workflowUiUrl(uiUrl, namespace, workflowId, runId);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.syncplane.temporal.schedules;
+
+import com.google.common.util.concurrent.RateLimiter;
+import dev.syncplane.temporal.Names;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.schedules.ScheduleAlreadyRunningException;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleUpdate;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Every Schedule RPC syncplane makes goes through here, under one rate budget. Callers must hold the
+ * integration's serialization (its UpdateIntegrationWorkflow): the SDK sends no conflict token, so this
+ * class guards against stale writes by reading the Schedule's {@code ConfigVersion} right before it
+ * writes, and never lowers it.
+ */
+public class ScheduleGateway {
+
+  /** What a write did to one Schedule. */
+  public enum Outcome {
+    CREATED,
+    UPDATED,
+    /** Already carried this version: nothing written. */
+    UP_TO_DATE,
+    /** Carried a newer version than the one offered: nothing written. */
+    NEWER_KEPT,
+    DELETED,
+    /** Nothing to delete. */
+    ABSENT
+  }
+
+  private final ScheduleClient client;
+  private final RateLimiter budget;
+
+  /** @param rpcPerSecond the budget for Schedule RPCs per second; 0 or less means unbounded */
+  public ScheduleGateway(ScheduleClient client, double rpcPerSecond) {
+    this.client = client;
+    this.budget = rpcPerSecond > 0 ? RateLimiter.create(rpcPerSecond) : null;
+  }
+
+  /** Makes the Schedule carry {@code desired}, creating it if missing; never goes back to an older version. */
+  public Outcome apply(DesiredSchedule desired) {
+    Optional<Outcome> updated = update(desired);
+    if (updated.isPresent()) {
+      return updated.get();
+    }
+    try {
+      acquire(1);
+      client.createSchedule(
+          desired.scheduleId(),
+          desired.toSchedule(),
+          ScheduleOptions.newBuilder().setTypedSearchAttributes(desired.searchAttributes()).build());
+      return Outcome.CREATED;
+    } catch (ScheduleAlreadyRunningException raced) {
+      // Created between our describe and our create: only possible outside our serialization
+      // (a hand-made Schedule); treat it as existing and version-check it.
+      return update(desired).orElseThrow(() -> raced);
+    }
+  }
+
+  /** Empty when the Schedule does not exist. */
+  private Optional<Outcome> update(DesiredSchedule desired) {
+    AtomicReference<Outcome> outcome = new AtomicReference<>();
+    try {
+      acquire(2); // describe + update
+      handle(desired.scheduleId())
+          .update(
+              input -> {
+                long current = versionOf(input.getDescription());
+                if (current > desired.version()) {
+                  outcome.set(Outcome.NEWER_KEPT);
+                  return null;
+                }
+                if (current == desired.version()) {
+                  outcome.set(Outcome.UP_TO_DATE);
+                  return null;
+                }
+                outcome.set(Outcome.UPDATED);
+                return new ScheduleUpdate(desired.toSchedule(), desired.searchAttributes());
+              });
+      return Optional.of(outcome.get());
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  public Outcome delete(String scheduleId) {
+    try {
+      acquire(1);
+      handle(scheduleId).delete();
+      return Outcome.DELETED;
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return Outcome.ABSENT;
+      }
+      throw e;
+    }
+  }
+
+  public Optional<ScheduleDescription> describe(String scheduleId) {
+    try {
+      acquire(1);
+      return Optional.of(handle(scheduleId).describe());
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Starts a sync now, whatever the Schedule's interval or paused state. */
+  public void trigger(String scheduleId) {
+    acquire(1);
+    handle(scheduleId).trigger();
+  }
+
+  /** The config version a Schedule carries; 0 when it carries none (made by hand, or by an old build). */
+  public static long versionOf(ScheduleDescription description) {
+    Long v = description.getTypedSearchAttributes().get(Names.CONFIG_VERSION);
+    return v == null ? 0 : v;
+  }
+
+  public static boolean isNotFound(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ScheduleHandle handle(String scheduleId) {
+    return client.getHandle(scheduleId);
+  }
+
+  private void acquire(int permits) {
+    if (budget != null) {
+      budget.acquire(permits);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+package dev.syncplane.temporal.update;
+
+public record DeleteCommand(String updateId, String integrationId) {}

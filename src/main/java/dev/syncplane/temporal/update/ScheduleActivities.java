@@ -1,0 +1,23 @@
+package dev.syncplane.temporal.update;
+
+import io.temporal.activity.ActivityInterface;
+
+/**
+ * The executor's Schedule writes. Only ever called by UpdateIntegrationWorkflow, one at a time per
+ * integration; each checks a Schedule's ConfigVersion right before writing it, so even an attempt that
+ * outlived its timeout cannot put an older config back.
+ */
+@ActivityInterface
+public interface ScheduleActivities {
+
+  /** Applies the newest committed config to one page of the integration's Schedules. */
+  BatchResult fanOutBatch(BatchRequest request);
+
+  ConnectResult connect(ConnectCommand command);
+
+  /** Returns whether a Schedule was deleted. */
+  boolean disconnect(DisconnectCommand command);
+
+  /** Deletes one page of the integration's Schedules and connection rows; done when none are left. */
+  BatchResult deleteBatch(String integrationId);
+}

@@ -1,0 +1,186 @@
+package dev.syncplane.temporal.update;
+
+import dev.syncplane.core.ChangeRefused;
+import dev.syncplane.core.Connection;
+import dev.syncplane.core.Integration;
+import dev.syncplane.core.IntegrationState;
+import dev.syncplane.core.ScheduleConfig;
+import dev.syncplane.db.ConnectionDao;
+import dev.syncplane.db.IntegrationDao;
+import dev.syncplane.db.SyncRunDao;
+import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.schedules.DesiredSchedule;
+import dev.syncplane.temporal.schedules.ScheduleGateway;
+import dev.syncplane.temporal.schedules.ScheduleGateway.Outcome;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+public class ScheduleActivitiesImpl implements ScheduleActivities {
+  /** How many created Schedule ids a batch result lists. */
+  static final int SAMPLE = 20;
+
+  private final IntegrationDao integrations;
+  private final ConnectionDao connections;
+  private final UpdateRunDao updates;
+  private final SyncRunDao syncRuns;
+  private final ScheduleGateway gateway;
+  private final ExecutorService writers;
+  private final int batchSize;
+
+  /**
+   * @param writers the shared pool that bounds how many Schedule writes run at once, across integrations
+   * @param batchSize connections per batch activity
+   */
+  public ScheduleActivitiesImpl(
+      IntegrationDao integrations,
+      ConnectionDao connections,
+      UpdateRunDao updates,
+      SyncRunDao syncRuns,
+      ScheduleGateway gateway,
+      ExecutorService writers,
+      int batchSize) {
+    this.integrations = integrations;
+    this.connections = connections;
+    this.updates = updates;
+    this.syncRuns = syncRuns;
+    this.gateway = gateway;
+    this.writers = writers;
+    this.batchSize = batchSize;
+  }
+
+  @Override
+  public BatchResult fanOutBatch(BatchRequest request) {
+    Optional<Integration> integration =
+        integrations.find(request.integrationId()).filter(i -> i.state() == IntegrationState.ACTIVE);
+    if (integration.isEmpty()) {
+      return new BatchResult(request.afterConnectionId(), true, 0, 0, 0, 0, 0, List.of());
+    }
+    // Re-read the newest committed config for every batch: a batch never writes an older one.
+    ScheduleConfig config = integration.get().scheduleConfig();
+    List<Connection> page = connections.page(request.integrationId(), request.afterConnectionId(), batchSize);
+    List<Outcome> outcomes = inParallel(page, c -> gateway.apply(DesiredSchedule.of(c, config)));
+    updates.progress(request.integrationId(), request.appliedBefore() + page.size());
+
+    int updated = 0, unchanged = 0, newer = 0;
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < page.size(); i++) {
+      switch (outcomes.get(i)) {
+        case UPDATED -> updated++;
+        case UP_TO_DATE -> unchanged++;
+        case NEWER_KEPT -> newer++;
+        case CREATED -> {
+          if (created.size() < SAMPLE) {
+            created.add(Names.scheduleId(page.get(i).integrationId(), page.get(i).customerId()));
+          }
+        }
+        default -> {}
+      }
+    }
+    return new BatchResult(
+        page.isEmpty() ? request.afterConnectionId() : page.get(page.size() - 1).id(),
+        page.size() < batchSize,
+        config.version(),
+        page.size(),
+        updated,
+        unchanged,
+        newer,
+        created);
+  }
+
+  @Override
+  public ConnectResult connect(ConnectCommand command) {
+    Integration integration =
+        StoreActivitiesImpl.refusable(
+            () ->
+                integrations
+                    .findActive(command.integrationId())
+                    .orElseThrow(
+                        () ->
+                            new ChangeRefused(
+                                ChangeRefused.Reason.NOT_FOUND,
+                                "integration " + command.integrationId() + " does not exist")));
+    connections.insertIfAbsent(command.connectionId(), command.integrationId(), command.customerId());
+    Connection connection =
+        connections.findByCustomer(command.integrationId(), command.customerId()).orElseThrow();
+    DesiredSchedule desired = DesiredSchedule.of(connection, integration.scheduleConfig());
+    gateway.apply(desired);
+    return new ConnectResult(
+        connection, desired.scheduleId(), desired.version(), connection.id().equals(command.connectionId()));
+  }
+
+  @Override
+  public boolean disconnect(DisconnectCommand command) {
+    List<String> ids = List.of(command.connectionId());
+    syncRuns.deleteForConnections(ids);
+    connections.delete(ids);
+    return gateway.delete(Names.scheduleId(command.integrationId(), command.customerId())) == Outcome.DELETED;
+  }
+
+  @Override
+  public BatchResult deleteBatch(String integrationId) {
+    List<Connection> page = connections.page(integrationId, null, batchSize);
+    inParallel(page, c -> gateway.delete(Names.scheduleId(c.integrationId(), c.customerId())));
+    if (!page.isEmpty()) {
+      List<String> ids = page.stream().map(Connection::id).toList();
+      syncRuns.deleteForConnections(ids);
+      connections.delete(ids);
+    }
+    return new BatchResult(null, page.size() < batchSize, 0, page.size(), 0, 0, 0, List.of());
+  }
+
+  /**
+   * Runs one Schedule write per connection on the shared pool and heartbeats while it waits, so a
+   * cancelled or timed-out attempt stops writing. Fails (retryably) if any write failed; the retry skips
+   * the Schedules that already carry the version.
+   */
+  private <T> List<T> inParallel(List<Connection> items, Function<Connection, T> write) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    List<Future<T>> futures = new ArrayList<>(items.size());
+    for (Connection c : items) {
+      futures.add(writers.submit(() -> write.apply(c)));
+    }
+    List<T> results = new ArrayList<>(items.size());
+    List<String> failures = new ArrayList<>();
+    try {
+      for (int i = 0; i < futures.size(); i++) {
+        while (true) {
+          try {
+            results.add(futures.get(i).get(1, TimeUnit.SECONDS));
+            break;
+          } catch (TimeoutException stillRunning) {
+            context.heartbeat(results.size());
+          } catch (ExecutionException e) {
+            results.add(null);
+            failures.add(items.get(i).id() + ": " + e.getCause());
+            break;
+          }
+        }
+        context.heartbeat(results.size());
+      }
+    } catch (InterruptedException e) {
+      futures.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (RuntimeException e) { // cancelled or timed out: stop writing at once
+      futures.forEach(f -> f.cancel(true));
+      throw e;
+    }
+    if (!failures.isEmpty()) {
+      throw ApplicationFailure.newFailure(
+          failures.size() + " of " + items.size() + " Schedule writes failed; first: " + failures.get(0),
+          "ScheduleWriteFailed");
+    }
+    return results;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.syncplane.temporal.update;
+
+import dev.syncplane.core.Commit;
+import dev.syncplane.core.UpdateRun;
+import io.temporal.activity.ActivityInterface;
+
+/** The executor's database writes. Each one is idempotent and re-reads the truth from the DB. */
+@ActivityInterface
+public interface StoreActivities {
+
+  /** Failure type of a refused change (non-retryable); the message says why. */
+  String REFUSED = "ChangeRefused";
+
+  Commit commitChange(ChangeCommand command);
+
+  FanOutStart beginFanOut(String integrationId);
+
+  void finishFanOut(String integrationId, long version);
+
+  UpdateRun beginDelete(DeleteCommand command);
+
+  void finishDelete(DeleteCommand command);
+}

@@ -1,0 +1,58 @@
+--liquibase formatted sql
+
+--changeset syncplane:1
+--comment: integrations, their connections, the update runs that change them, and the syncs they run
+CREATE TABLE integrations (
+  id           text        PRIMARY KEY,
+  provider     text        NOT NULL,
+  name         text        NOT NULL,
+  period_ms    bigint      NOT NULL CHECK (period_ms > 0),
+  sync_enabled boolean     NOT NULL DEFAULT true,
+  version      bigint      NOT NULL DEFAULT 1 CHECK (version >= 1),
+  state        text        NOT NULL DEFAULT 'ACTIVE' CHECK (state IN ('ACTIVE', 'DELETING')),
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  updated_at   timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE connections (
+  id             text        PRIMARY KEY,
+  integration_id text        NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+  customer_id    text        NOT NULL,
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT connections_one_per_customer UNIQUE (integration_id, customer_id)
+);
+CREATE INDEX connections_by_integration ON connections (integration_id, id);
+
+CREATE TABLE update_runs (
+  id                text        PRIMARY KEY,
+  integration_id    text        NOT NULL,
+  kind              text        NOT NULL CHECK (kind IN ('CHANGE', 'DELETE')),
+  version           bigint,
+  state             text        NOT NULL,
+  idempotency_key   text,
+  schedules_total   integer     NOT NULL DEFAULT 0,
+  schedules_applied integer     NOT NULL DEFAULT 0,
+  workflow_id       text        NOT NULL,
+  run_id            text        NOT NULL,
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  finished_at       timestamptz,
+  CONSTRAINT update_runs_idempotency UNIQUE (integration_id, idempotency_key)
+);
+CREATE INDEX update_runs_by_integration ON update_runs (integration_id, created_at DESC);
+
+CREATE TABLE sync_runs (
+  id             bigserial   PRIMARY KEY,
+  connection_id  text        NOT NULL,
+  integration_id text        NOT NULL,
+  workflow_id    text        NOT NULL,
+  run_id         text        NOT NULL UNIQUE,
+  config_version bigint,
+  scheduled_at   timestamptz,
+  started_at     timestamptz NOT NULL,
+  finished_at    timestamptz,
+  status         text        NOT NULL,
+  records        bigint      NOT NULL DEFAULT 0,
+  error          text
+);
+CREATE INDEX sync_runs_by_connection ON sync_runs (connection_id, started_at DESC);
+CREATE INDEX sync_runs_by_integration ON sync_runs (integration_id);

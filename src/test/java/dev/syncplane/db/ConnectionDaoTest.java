@@ -1,0 +1,60 @@
+package dev.syncplane.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.syncplane.core.Connection;
+import dev.syncplane.support.TestPostgres;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConnectionDaoTest {
+  private final Jdbi jdbi = TestPostgres.jdbi();
+  private final IntegrationDao integrations = jdbi.onDemand(IntegrationDao.class);
+  private final ConnectionDao connections = jdbi.onDemand(ConnectionDao.class);
+  private String id;
+
+  @BeforeEach
+  void createIntegration() {
+    id = "it-" + UUID.randomUUID();
+    integrations.insert(id, "hubspot", "HS", 60_000, true);
+  }
+
+  @Test
+  void aCustomerIsConnectedOncePerIntegration() {
+    assertThat(connections.insertIfAbsent("c1-" + id, id, "acme")).isEqualTo(1);
+    assertThat(connections.insertIfAbsent("c2-" + id, id, "acme")).isZero();
+
+    assertThat(connections.findByCustomer(id, "acme").orElseThrow().id()).isEqualTo("c1-" + id);
+    assertThat(connections.count(id)).isEqualTo(1);
+  }
+
+  @Test
+  void pagesWalkEveryConnectionOnceInIdOrder() {
+    for (int i = 0; i < 23; i++) {
+      connections.insertIfAbsent(String.format("c%02d-%s", i, id), id, "customer-" + i);
+    }
+    List<String> seen = new ArrayList<>();
+    String after = null;
+    while (true) {
+      List<Connection> page = connections.page(id, after, 5);
+      page.forEach(c -> seen.add(c.id()));
+      if (page.size() < 5) {
+        break;
+      }
+      after = page.get(page.size() - 1).id();
+    }
+    assertThat(seen).hasSize(23).doesNotHaveDuplicates().isSorted();
+  }
+
+  @Test
+  void deletingTheIntegrationDeletesItsConnections() {
+    connections.insertIfAbsent("c1-" + id, id, "acme");
+    integrations.delete(id);
+
+    assertThat(connections.count(id)).isZero();
+  }
+}

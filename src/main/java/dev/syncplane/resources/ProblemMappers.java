@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.ConnectionException;
+import dev.syncplane.db.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,7 @@ public final class ProblemMappers {
   private ProblemMappers() {}
 
   public static List<Object> all() {
-    return List.of(new Api(), new Json(), new Web(), new Database(), new Unexpected());
+    return List.of(new Api(), new Json(), new Web(), new Unexpected());
   }
 
   static Response respond(Problem problem, Integer retryAfterSeconds) {
@@ -94,19 +94,12 @@ public final class ProblemMappers {
     }
   }
 
-  public static class Database implements ExceptionMapper<ConnectionException> {
-    @Override
-    public Response toResponse(ConnectionException e) {
-      LOG.warn("database unreachable: {}", e.getMessage());
-      return respond(Problem.of(ErrorCode.DATABASE_UNAVAILABLE, "the database did not answer; retry shortly", List.of()), 5);
-    }
-  }
-
   public static class Unexpected implements ExceptionMapper<Throwable> {
     @Override
     public Response toResponse(Throwable e) {
-      if (e.getCause() instanceof ConnectionException c) {
-        return new Database().toResponse(c);
+      if (DatabaseFailures.isUnavailable(e)) {
+        LOG.warn("database unreachable: {}", e.toString());
+        return respond(Problem.of(ErrorCode.DATABASE_UNAVAILABLE, "the database did not answer; retry shortly", List.of()), 5);
       }
       LOG.error("unexpected error", e);
       return respond(ErrorCode.INTERNAL, "an unexpected error happened; it was logged");

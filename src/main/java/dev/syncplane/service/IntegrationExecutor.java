@@ -70,7 +70,7 @@ public class IntegrationExecutor {
                 start);
         return awaitResult(handle, wait);
       } catch (RuntimeException e) {
-        if (isRetryRejection(e) && attempt < DRAIN_RETRIES) {
+        if (isBetweenRuns(e) && attempt < DRAIN_RETRIES) {
           sleep(100);
           continue;
         }
@@ -103,10 +103,27 @@ public class IntegrationExecutor {
             .build());
   }
 
-  private static boolean isRetryRejection(Throwable e) {
-    return applicationFailure(e)
-        .map(f -> UpdateIntegrationWorkflow.REJECT_RETRY.equals(f.getOriginalMessage()))
-        .orElse(false);
+  /**
+   * The executor is between two runs: it refused the update because it is continuing as new, or the run
+   * closed (idle) just as the update reached it. Sending the same update id again is safe: Temporal
+   * deduplicates it, and the next attempt joins or starts the new run.
+   */
+  private static boolean isBetweenRuns(Throwable e) {
+    if (applicationFailure(e).map(f -> UpdateIntegrationWorkflow.REJECT_RETRY.equals(f.getOriginalMessage())).orElse(false)) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.temporal.client.WorkflowNotFoundException) {
+        return true;
+      }
+      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return true;
+      }
+      if (t.getMessage() != null && t.getMessage().contains("workflow execution already completed")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Maps what Temporal said to what the API answers. */

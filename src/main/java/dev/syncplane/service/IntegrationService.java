@@ -14,6 +14,7 @@ import dev.syncplane.core.Integration;
 import dev.syncplane.core.IntegrationChange;
 import dev.syncplane.core.UpdateRun;
 import dev.syncplane.core.UpdateState;
+import dev.syncplane.db.DatabaseFailures;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.UpdateRunDao;
 import dev.syncplane.temporal.Names;
@@ -28,7 +29,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** Integrations: reads come from the DB; every change goes through the integration's executor workflow. */
@@ -166,8 +166,11 @@ public class IntegrationService {
   private Optional<Integration> precheck(String id) {
     try {
       return Optional.of(find(id));
-    } catch (ConnectionException databaseDown) {
-      return Optional.empty();
+    } catch (RuntimeException e) {
+      if (DatabaseFailures.isUnavailable(e)) {
+        return Optional.empty();
+      }
+      throw e;
     }
   }
 

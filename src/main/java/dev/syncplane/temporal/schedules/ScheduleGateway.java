@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.RateLimiter;
 import dev.syncplane.temporal.Names;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleAlreadyRunningException;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
@@ -123,9 +124,25 @@ public class ScheduleGateway {
     handle(scheduleId).trigger();
   }
 
-  /** The config version a Schedule carries; 0 when it carries none (made by hand, or by an old build). */
+  /**
+   * The config version a Schedule carries; 0 when it carries none (made by hand, or by an old build).
+   * It is stamped twice: on the Schedule's search attributes (for list queries) and on the action's
+   * (for the runs it starts). The server applies an update's search attributes asynchronously, so a
+   * describe right after an update can still show the old ones; the action is part of the Schedule
+   * itself and is current. The larger of the two is the version actually written.
+   */
   public static long versionOf(ScheduleDescription description) {
-    Long v = description.getTypedSearchAttributes().get(Names.CONFIG_VERSION);
+    long onSchedule = orZero(description.getTypedSearchAttributes().get(Names.CONFIG_VERSION));
+    long onAction = 0;
+    if (description.getSchedule().getAction() instanceof ScheduleActionStartWorkflow start
+        && start.getOptions() != null
+        && start.getOptions().getTypedSearchAttributes() != null) {
+      onAction = orZero(start.getOptions().getTypedSearchAttributes().get(Names.CONFIG_VERSION));
+    }
+    return Math.max(onSchedule, onAction);
+  }
+
+  private static long orZero(Long v) {
     return v == null ? 0 : v;
   }
 

@@ -31,7 +31,8 @@ USER syncplane
 # publishes it on the host's loopback only.
 EXPOSE 8080 8081
 
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75"
+# Extra JVM flags, e.g. -XX:MaxRAMPercentage=75 when the container runs with a memory limit.
+ENV JAVA_OPTS=""
 
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=6 \
   CMD curl -fsS -o /dev/null "http://127.0.0.1:${SYNCPLANE_ADMIN_PORT:-8081}/healthcheck" || exit 1

@@ -302,7 +302,7 @@ class Checker:
             if not image.startswith("temporalio/admin-tools:"):
                 problems.append(f"{name} must run temporalio/admin-tools (has {image})")
             elif image_tag(image) != server:
-                problems.append(f"{name} runs {image} but the server is {server}: the schema must match the server")
+                problems.append(f"{name} runs {image} but the server is {server}; move them together")
         require(not problems, "; ".join(problems))
         return f"server and admin-tools {server}"
 
@@ -334,9 +334,14 @@ class Checker:
             else:
                 self.skip(description, "no docker client on PATH")
             return
-        probe = subprocess.run([docker, "compose", "version"], capture_output=True, text=True, timeout=60)
-        if probe.returncode != 0:
-            why = "the docker client has no compose plugin: " + (probe.stderr or probe.stdout).strip().splitlines()[0]
+        try:
+            probe = subprocess.run([docker, "compose", "version"], capture_output=True, text=True, timeout=60)
+            probe_ok = probe.returncode == 0
+            answer = (probe.stdout if probe_ok else (probe.stderr or probe.stdout)).strip().splitlines()
+        except (OSError, subprocess.SubprocessError) as e:
+            answer, probe_ok = [str(e)], False
+        if not probe_ok:
+            why = "the docker client has no compose plugin: " + (answer[0] if answer else "no answer")
             if required:
                 self.run(description, lambda: require(False, why))
             else:
@@ -349,7 +354,7 @@ class Checker:
                 cwd=self.root, capture_output=True, text=True, timeout=120,
             )
             require(result.returncode == 0, (result.stderr or result.stdout).strip() or f"exit {result.returncode}")
-            return probe.stdout.strip()
+            return answer[0] if answer else None
 
         self.run(description, run_config)
 

@@ -158,7 +158,8 @@ public class IntegrationRules {
     }
   }
 
-  private static String abbreviate(String s) {
+  /** Echoes caller input back in a message without echoing all of it. */
+  static String abbreviate(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "…";
   }
 }

@@ -27,11 +27,7 @@ final class Preconditions {
       return version;
     } catch (NumberFormatException e) {
       throw new ApiException(
-          ErrorCode.INVALID_PARAMETER, "If-Match must be an ETag from GET, such as \"3\"; got " + abbreviate(ifMatch));
+          ErrorCode.INVALID_PARAMETER, "If-Match must be an ETag from GET, such as \"3\"; got " + IntegrationRules.abbreviate(ifMatch));
     }
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
   }
 }

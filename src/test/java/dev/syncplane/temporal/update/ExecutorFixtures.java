@@ -1,0 +1,129 @@
+package dev.syncplane.temporal.update;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.syncplane.core.Commit;
+import dev.syncplane.core.Connection;
+import dev.syncplane.core.Integration;
+import dev.syncplane.core.IntegrationChange;
+import dev.syncplane.core.IntegrationState;
+import dev.syncplane.core.UpdateKind;
+import dev.syncplane.core.UpdateRun;
+import dev.syncplane.core.UpdateState;
+import dev.syncplane.temporal.Names;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Test data and helpers shared by the executor's unit and replay tests. */
+final class ExecutorFixtures {
+  static final String INTEGRATION = "int-1";
+  static final long IDLE_MS = 60_000;
+  static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+  /** Long enough for a slow CI machine, short enough that a broken test fails rather than hangs. */
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  private ExecutorFixtures() {}
+
+  /** The executor's workflow type with the search attributes its code and its callers set. */
+  static TestWorkflowExtension.Builder extension() {
+    return TestWorkflowExtension.newBuilder()
+        .registerWorkflowImplementationTypes(UpdateIntegrationWorkflowImpl.class)
+        .registerSearchAttribute(Names.INTEGRATION_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute(Names.CONFIG_VERSION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT)
+        .setInitialTime(T0)
+        .setDoNotStart(true);
+  }
+
+  /** A stub as IntegrationExecutor builds it, on the test worker's task queue. */
+  static UpdateIntegrationWorkflow executor(WorkflowClient client, Worker worker) {
+    return client.newWorkflowStub(
+        UpdateIntegrationWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(Names.updateWorkflowId(INTEGRATION))
+            .setTaskQueue(worker.getTaskQueue())
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+            .setTypedSearchAttributes(SearchAttributes.newBuilder().set(Names.INTEGRATION_ID, INTEGRATION).build())
+            .build());
+  }
+
+  static UpdateWorkflowInput freshInput() {
+    return UpdateWorkflowInput.fresh(INTEGRATION, IDLE_MS);
+  }
+
+  static ChangeCommand change(String updateId, Long expectedVersion) {
+    return new ChangeCommand(
+        updateId, INTEGRATION, new IntegrationChange("renamed", 900_000L, true), expectedVersion, "key-" + updateId);
+  }
+
+  static Integration integration(long version) {
+    return new Integration(
+        INTEGRATION, "simulated", "renamed", 900_000L, true, version, IntegrationState.ACTIVE, T0, T0);
+  }
+
+  static UpdateRun updateRun(String id, UpdateKind kind, Long version, UpdateState state) {
+    return new UpdateRun(
+        id, INTEGRATION, kind, version, state, "key-" + id, 0, 0, Names.updateWorkflowId(INTEGRATION), "run", T0, null);
+  }
+
+  static Commit commit(String updateId, long version) {
+    return new Commit(integration(version), updateRun(updateId, UpdateKind.CHANGE, version, UpdateState.COMMITTED), false);
+  }
+
+  static BatchResult batch(String lastConnectionId, boolean done, long version, int processed) {
+    return new BatchResult(lastConnectionId, done, version, processed, processed, 0, 0, List.of());
+  }
+
+  static BatchResult deleted(int processed, boolean done) {
+    return new BatchResult(null, done, 0, processed, 0, 0, 0, List.of());
+  }
+
+  static ConnectCommand connectCommand(String connectionId, String customerId) {
+    return new ConnectCommand(INTEGRATION, connectionId, customerId);
+  }
+
+  static ConnectResult connected(ConnectCommand command, long version) {
+    Connection connection = new Connection(command.connectionId(), INTEGRATION, command.customerId(), T0);
+    return new ConnectResult(connection, Names.scheduleId(INTEGRATION, command.customerId()), version, true);
+  }
+
+  /** Blocks the activity thread until {@link #open()}, so a test can act while the activity runs. */
+  static final class Gate {
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch opened = new CountDownLatch(1);
+
+    /** Called by a mocked activity. */
+    void pass() throws InterruptedException {
+      entered.countDown();
+      assertThat(opened.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("gate opened in time").isTrue();
+    }
+
+    void awaitEntered() throws InterruptedException {
+      assertThat(entered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("activity reached the gate").isTrue();
+    }
+
+    void open() {
+      opened.countDown();
+    }
+  }
+
+  /** The ApplicationFailure somewhere in the cause chain of what a client call threw. */
+  static ApplicationFailure applicationFailure(Throwable thrown) {
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure f) {
+        return f;
+      }
+    }
+    throw new AssertionError("no ApplicationFailure in the cause chain", thrown);
+  }
+}

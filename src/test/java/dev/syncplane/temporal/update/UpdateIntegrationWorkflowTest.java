@@ -1,0 +1,372 @@
+package dev.syncplane.temporal.update;
+
+import static dev.syncplane.temporal.update.ExecutorFixtures.IDLE_MS;
+import static dev.syncplane.temporal.update.ExecutorFixtures.INTEGRATION;
+import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
+import static dev.syncplane.temporal.update.ExecutorFixtures.batch;
+import static dev.syncplane.temporal.update.ExecutorFixtures.change;
+import static dev.syncplane.temporal.update.ExecutorFixtures.commit;
+import static dev.syncplane.temporal.update.ExecutorFixtures.connectCommand;
+import static dev.syncplane.temporal.update.ExecutorFixtures.connected;
+import static dev.syncplane.temporal.update.ExecutorFixtures.deleted;
+import static dev.syncplane.temporal.update.ExecutorFixtures.executor;
+import static dev.syncplane.temporal.update.ExecutorFixtures.freshInput;
+import static dev.syncplane.temporal.update.ExecutorFixtures.updateRun;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.syncplane.core.Commit;
+import dev.syncplane.core.UpdateKind;
+import dev.syncplane.core.UpdateRun;
+import dev.syncplane.core.UpdateState;
+import dev.syncplane.support.Eventually;
+import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.update.ExecutorFixtures.Gate;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
+
+/** Unit tests of {@link UpdateIntegrationWorkflowImpl} on the time-skipping test server with mocked activities. */
+@Timeout(30)
+class UpdateIntegrationWorkflowTest {
+
+  @RegisterExtension
+  static final TestWorkflowExtension testWorkflow = ExecutorFixtures.extension().build();
+
+  // withoutAnnotations() stops Mockito from copying the interfaces' method annotations.
+  private final StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
+  private final ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
+
+  /** Registers the mocks (stub them first) and starts the worker. */
+  private void startWorker(TestWorkflowEnvironment env, Worker worker) {
+    worker.registerActivitiesImplementations(store, schedules);
+    env.start();
+  }
+
+  /** Starts the executor's run as a plain start; the updates then go to the running workflow. */
+  private UpdateIntegrationWorkflow startExecutor(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    startWorker(env, worker);
+    UpdateIntegrationWorkflow executor = executor(client, worker);
+    WorkflowClient.start(executor::run, freshInput());
+    return executor;
+  }
+
+  @Test
+  void changeAnswersWithTheCommitThenFansOutFollowingTheCursor(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    ChangeCommand command = change("u-7", 6L);
+    Commit commit = commit("u-7", 7);
+    when(store.commitChange(command)).thenReturn(commit);
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 7, 5));
+    when(schedules.fanOutBatch(any()))
+        .thenReturn(batch("c2", false, 7, 2), batch("c4", false, 7, 2), batch("c5", true, 7, 1));
+    startWorker(env, worker);
+
+    // As IntegrationExecutor does it: update-with-start, answered once the commit is durable.
+    UpdateIntegrationWorkflow executor = executor(client, worker);
+    Commit answer =
+        WorkflowClient.executeUpdateWithStart(
+            executor::change,
+            command,
+            UpdateOptions.newBuilder(Commit.class).setUpdateId(command.updateId()).build(),
+            new WithStartWorkflowOperation<>(executor::run, freshInput()));
+
+    assertThat(answer).isEqualTo(commit);
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 7);
+    ArgumentCaptor<BatchRequest> requests = ArgumentCaptor.forClass(BatchRequest.class);
+    InOrder order = inOrder(store, schedules);
+    order.verify(store).commitChange(command);
+    order.verify(store).beginFanOut(INTEGRATION);
+    order.verify(schedules, times(3)).fanOutBatch(requests.capture());
+    order.verify(store).finishFanOut(INTEGRATION, 7);
+    assertThat(requests.getAllValues())
+        .containsExactly(
+            new BatchRequest(INTEGRATION, null, 0),
+            new BatchRequest(INTEGRATION, "c2", 2),
+            new BatchRequest(INTEGRATION, "c4", 4));
+    assertThat(WorkflowStub.fromTyped(executor).describe().getTypedSearchAttributes().get(Names.CONFIG_VERSION))
+        .isEqualTo(7L);
+  }
+
+  @Test
+  void changesCommittedDuringAPassCoalesceIntoOneMorePass(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    AtomicLong committed = new AtomicLong();
+    when(store.commitChange(any()))
+        .thenAnswer(call -> commit(call.<ChangeCommand>getArgument(0).updateId(), committed.incrementAndGet()));
+    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 3));
+    Gate firstBatch = new Gate();
+    AtomicInteger batches = new AtomicInteger();
+    when(schedules.fanOutBatch(any()))
+        .thenAnswer(
+            call -> {
+              if (batches.incrementAndGet() == 1) {
+                firstBatch.pass();
+              }
+              return batch("c3", true, committed.get(), 3);
+            });
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+
+    assertThat(executor.change(change("u-1", null)).integration().version()).isEqualTo(1);
+    firstBatch.awaitEntered();
+    // Three more changes commit while the first pass is writing version 1.
+    for (int i = 2; i <= 4; i++) {
+      assertThat(executor.change(change("u-" + i, null)).integration().version()).isEqualTo(i);
+    }
+    UpdateProgress during = executor.progress();
+    assertThat(during.phase()).isEqualTo(UpdateProgress.PROPAGATING);
+    assertThat(during.passVersion()).isEqualTo(1);
+    firstBatch.open();
+
+    // Let the run go idle and end (time skipping), so that every pass it would run has run.
+    WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
+    verify(store, times(4)).commitChange(any());
+    verify(store, times(2)).beginFanOut(INTEGRATION);
+    verify(schedules, times(2)).fanOutBatch(any());
+    verify(store).finishFanOut(INTEGRATION, 1);
+    verify(store).finishFanOut(INTEGRATION, 4);
+    verify(store, times(2)).finishFanOut(any(), anyLong());
+  }
+
+  @Test
+  void connectWaitsForTheLockAndNeverOverlapsAScheduleWrite(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws InterruptedException {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger maxInFlight = new AtomicInteger();
+    Runnable enter = () -> maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    Runnable exit = inFlight::decrementAndGet;
+    ConnectCommand connect = connectCommand("conn-9", "cust-9");
+    ConnectResult result = connected(connect, 1);
+    when(store.commitChange(any())).thenReturn(commit("u-1", 1));
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 4));
+    Gate firstBatch = new Gate();
+    AtomicInteger batches = new AtomicInteger();
+    when(schedules.fanOutBatch(any()))
+        .thenAnswer(
+            call -> {
+              enter.run();
+              int n = batches.incrementAndGet();
+              events.add("batch-" + n + " start");
+              if (n == 1) {
+                firstBatch.pass();
+              }
+              events.add("batch-" + n + " end");
+              exit.run();
+              return n == 1 ? batch("c2", false, 1, 2) : batch("c4", true, 1, 2);
+            });
+    when(schedules.connect(connect))
+        .thenAnswer(
+            call -> {
+              enter.run();
+              events.add("connect start");
+              events.add("connect end");
+              exit.run();
+              return result;
+            });
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+
+    executor.change(change("u-1", null));
+    firstBatch.awaitEntered();
+    WorkflowUpdateHandle<ConnectResult> pending =
+        WorkflowClient.startUpdate(
+            executor::connect,
+            connect,
+            UpdateOptions.newBuilder(ConnectResult.class).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
+    // The workflow task that accepted the connect ran its handler as far as it could: it must not have
+    // scheduled the Schedule write while the batch holds the lock.
+    assertThat(scheduledActivities(client)).containsExactly("CommitChange", "BeginFanOut", "FanOutBatch");
+    firstBatch.open();
+
+    assertThat(pending.getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(result);
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
+    verify(schedules).connect(connect);
+    assertThat(maxInFlight).hasValue(1);
+    assertThat(events)
+        .containsSubsequence("batch-1 start", "batch-1 end", "connect start", "connect end")
+        .containsSubsequence("batch-1 start", "batch-1 end", "batch-2 start", "batch-2 end")
+        .hasSize(6);
+  }
+
+  @Test
+  void disconnectReturnsWhetherAScheduleWasDeleted(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    DisconnectCommand gone = new DisconnectCommand(INTEGRATION, "conn-1", "cust-1");
+    DisconnectCommand unknown = new DisconnectCommand(INTEGRATION, "conn-2", "cust-2");
+    when(schedules.disconnect(gone)).thenReturn(true);
+    when(schedules.disconnect(unknown)).thenReturn(false);
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+
+    assertThat(executor.disconnect(gone)).isTrue();
+    assertThat(executor.disconnect(unknown)).isFalse();
+    verify(schedules).disconnect(gone);
+    verify(schedules).disconnect(unknown);
+  }
+
+  @Test
+  void aRefusedCommitFailsTheUpdateButNotTheWorkflowAndFansNothingOut(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    ChangeCommand stale = change("u-stale", 3L);
+    when(store.commitChange(stale))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "expected version 3 but it is 4", StoreActivities.REFUSED, "VERSION_MISMATCH"));
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+
+    assertThatThrownBy(() -> executor.change(stale))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .extracting(ExecutorFixtures::applicationFailure, InstanceOfAssertFactories.type(ApplicationFailure.class))
+        .satisfies(
+            f -> {
+              assertThat(f.getType()).isEqualTo(StoreActivities.REFUSED);
+              assertThat(f.getOriginalMessage()).isEqualTo("expected version 3 but it is 4");
+              assertThat(f.getDetails().get(0, String.class)).isEqualTo("VERSION_MISMATCH");
+            });
+    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 0, 0, 0, 0));
+
+    // The run goes on and later ends idle, normally: getResult throws if the workflow failed.
+    WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
+    verify(store).commitChange(stale); // non-retryable: one attempt
+    verify(store, never()).beginFanOut(any());
+    verify(store, never()).finishFanOut(any(), anyLong());
+    verifyNoInteractions(schedules);
+  }
+
+  @Test
+  void deleteRefusesNewWorkRemovesTheSchedulesAndEndsTheRun(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    DeleteCommand delete = new DeleteCommand("u-del", INTEGRATION);
+    UpdateRun run = updateRun("u-del", UpdateKind.DELETE, null, UpdateState.PENDING);
+    when(store.beginDelete(delete)).thenReturn(run);
+    Gate firstPage = new Gate();
+    AtomicInteger pages = new AtomicInteger();
+    when(schedules.deleteBatch(INTEGRATION))
+        .thenAnswer(
+            call ->
+                switch (pages.incrementAndGet()) {
+                  case 1 -> {
+                    firstPage.pass();
+                    yield deleted(3, false);
+                  }
+                  case 2 -> deleted(3, false);
+                  default -> deleted(1, true);
+                });
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+
+    assertThat(executor.delete(delete)).isEqualTo(run);
+    firstPage.awaitEntered();
+    assertThat(executor.progress().phase()).isEqualTo(UpdateProgress.DELETING);
+    assertThatThrownBy(() -> executor.change(change("u-late", null)))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .extracting(ExecutorFixtures::applicationFailure, InstanceOfAssertFactories.type(ApplicationFailure.class))
+        .extracting(ApplicationFailure::getOriginalMessage)
+        .isEqualTo(UpdateIntegrationWorkflow.REJECT_DELETING);
+    assertThatThrownBy(() -> executor.connect(connectCommand("conn-late", "cust-late")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .extracting(ExecutorFixtures::applicationFailure, InstanceOfAssertFactories.type(ApplicationFailure.class))
+        .extracting(ApplicationFailure::getOriginalMessage)
+        .isEqualTo(UpdateIntegrationWorkflow.REJECT_DELETING);
+    // A repeated DELETE joins the one already accepted.
+    assertThat(executor.delete(new DeleteCommand("u-del-again", INTEGRATION))).isEqualTo(run);
+    firstPage.open();
+
+    WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
+    InOrder order = inOrder(store, schedules);
+    order.verify(store).beginDelete(delete);
+    order.verify(schedules, times(3)).deleteBatch(INTEGRATION);
+    order.verify(store).finishDelete(delete);
+    verify(store, times(2)).beginDelete(delete);
+    verify(store, never()).commitChange(any());
+    verify(schedules, never()).connect(any());
+    verify(store, never()).beginFanOut(any());
+  }
+
+  @Test
+  void withNothingToDoTheRunEndsAfterTheIdleTimeout(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)
+      throws Exception {
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+    long started = env.currentTimeMillis();
+
+    WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
+
+    assertThat(env.currentTimeMillis() - started).isGreaterThanOrEqualTo(IDLE_MS);
+    verifyNoInteractions(store, schedules);
+  }
+
+  @Test
+  void progressReportsThePhaseOfThePass(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)
+      throws InterruptedException {
+    when(store.commitChange(any())).thenReturn(commit("u-3", 3));
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 3, 5));
+    Gate first = new Gate();
+    Gate second = new Gate();
+    AtomicInteger batches = new AtomicInteger();
+    when(schedules.fanOutBatch(any()))
+        .thenAnswer(
+            call ->
+                switch (batches.incrementAndGet()) {
+                  case 1 -> {
+                    first.pass();
+                    yield batch("c2", false, 3, 2);
+                  }
+                  default -> {
+                    second.pass();
+                    yield batch("c5", true, 3, 3);
+                  }
+                });
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 0, 0, 0, 0));
+
+    executor.change(change("u-3", 2L));
+    first.awaitEntered();
+    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.PROPAGATING, 3, 3, 5, 0));
+    first.open();
+    second.awaitEntered();
+    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.PROPAGATING, 3, 3, 5, 2));
+    second.open();
+
+    assertThat(Eventually.value(WAIT, executor::progress, p -> p.phase().equals(UpdateProgress.IDLE)))
+        .isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 3, 3, 5, 5));
+  }
+
+  /** The activity types the run has scheduled so far, in order. */
+  private static List<String> scheduledActivities(WorkflowClient client) {
+    return client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .map(HistoryEvent::getActivityTaskScheduledEventAttributes)
+        .map(a -> a.getActivityType().getName())
+        .toList();
+  }
+}

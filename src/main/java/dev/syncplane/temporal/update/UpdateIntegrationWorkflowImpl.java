@@ -41,33 +41,40 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
               .build());
 
   private final WorkflowLock scheduleWrites = Workflow.newWorkflowLock();
+  /** Handlers queued for {@link #scheduleWrites}: the main loop lets them in between two batches. */
+  private int handlersWaiting;
   private final String integrationId;
   private boolean fanOutPending;
+  private PassState resume;
   private DeleteCommand pendingDelete;
+  private boolean deleting;
   private boolean draining;
   private long lastCommittedVersion;
-  private UpdateProgress progress;
+  private String phase = UpdateProgress.IDLE;
+  private PassState pass;
 
   @WorkflowInit
   public UpdateIntegrationWorkflowImpl(UpdateWorkflowInput input) {
     this.integrationId = input.integrationId();
     this.fanOutPending = input.fanOutPending();
+    this.resume = input.resume();
+    this.lastCommittedVersion = input.lastCommittedVersion();
     this.pendingDelete =
         input.pendingDeleteId() == null ? null : new DeleteCommand(input.pendingDeleteId(), integrationId);
-    this.progress = new UpdateProgress(UpdateProgress.IDLE, 0, 0, 0, 0);
+    this.deleting = pendingDelete != null;
   }
 
   @Override
   public void run(UpdateWorkflowInput input) {
     Duration idle = Duration.ofMillis(input.idleTimeoutMs());
     while (true) {
-      boolean woken = Workflow.await(idle, () -> fanOutPending || pendingDelete != null || historyFull());
+      boolean woken =
+          Workflow.await(idle, () -> fanOutPending || resume != null || pendingDelete != null || historyFull());
       if (pendingDelete != null) {
         deleteEverything(input);
         return;
       }
-      if (fanOutPending) {
-        fanOutPending = false;
+      if (resume != null || fanOutPending) {
         fanOut();
       }
       if (historyFull()) {
@@ -75,7 +82,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
       }
       if (!woken) {
         Workflow.await(Workflow::isEveryHandlerFinished);
-        if (!fanOutPending && pendingDelete == null) {
+        if (!fanOutPending && resume == null && pendingDelete == null) {
           return; // idle: the next request starts a fresh run
         }
       }
@@ -102,7 +109,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
 
   @Override
   public ConnectResult connect(ConnectCommand command) {
-    return withScheduleWrites(() -> schedules.connect(command));
+    return handlerWrite(() -> schedules.connect(command));
   }
 
   @Override
@@ -112,56 +119,65 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
 
   @Override
   public boolean disconnect(DisconnectCommand command) {
-    return withScheduleWrites(() -> schedules.disconnect(command));
+    return handlerWrite(() -> schedules.disconnect(command));
   }
 
   @Override
   public UpdateRun delete(DeleteCommand command) {
     DeleteCommand accepted = pendingDelete != null ? pendingDelete : command;
-    UpdateRun run = store.beginDelete(accepted);
-    pendingDelete = accepted;
-    return run;
+    deleting = true; // refuse changes and connects from now on, not only once the DB says so
+    try {
+      UpdateRun run = store.beginDelete(accepted);
+      pendingDelete = accepted;
+      return run;
+    } finally {
+      deleting = pendingDelete != null;
+    }
   }
 
   @Override
   public UpdateProgress progress() {
-    return progress;
+    PassState p = pass != null ? pass : new PassState(0, 0, null, 0);
+    return new UpdateProgress(phase, lastCommittedVersion, p.version(), p.total(), p.applied());
   }
 
+  /** Runs one pass (or resumes the one a previous run left half done), batch by batch. */
   private void fanOut() {
-    FanOutStart start = store.beginFanOut(integrationId);
-    if (!start.exists()) {
-      return;
+    if (resume != null) {
+      pass = resume;
+      resume = null;
+    } else {
+      fanOutPending = false;
+      FanOutStart start = store.beginFanOut(integrationId);
+      if (!start.exists()) {
+        return;
+      }
+      pass = new PassState(start.version(), start.total(), null, 0);
     }
-    report(UpdateProgress.PROPAGATING, start.version(), start.total(), 0);
-    String cursor = null;
-    int applied = 0;
+    phase = UpdateProgress.PROPAGATING;
     while (pendingDelete == null) {
-      BatchRequest request = new BatchRequest(integrationId, cursor, applied);
-      BatchResult batch = withScheduleWrites(() -> schedules.fanOutBatch(request));
-      applied += batch.processed();
-      cursor = batch.lastConnectionId() != null ? batch.lastConnectionId() : cursor;
-      report(UpdateProgress.PROPAGATING, start.version(), start.total(), applied);
+      BatchRequest request = new BatchRequest(integrationId, pass.cursor(), pass.applied());
+      BatchResult batch = mainLoopWrite(() -> schedules.fanOutBatch(request));
+      pass = pass.advance(batch);
       if (batch.done()) {
-        store.finishFanOut(integrationId, start.version());
+        store.finishFanOut(integrationId, pass.version());
         break;
       }
       if (historyFull()) {
-        fanOutPending = true; // the next run starts the pass again; Schedules already done are skipped
-        return;
+        resume = pass; // carried across continue-as-new: the next run goes on from this cursor
+        break;
       }
     }
-    report(UpdateProgress.IDLE, start.version(), start.total(), applied);
+    phase = UpdateProgress.IDLE;
   }
 
   private void deleteEverything(UpdateWorkflowInput input) {
-    report(UpdateProgress.DELETING, lastCommittedVersion, 0, 0);
-    int deleted = 0;
+    phase = UpdateProgress.DELETING;
+    pass = new PassState(lastCommittedVersion, 0, null, 0);
     BatchResult batch;
     do {
-      batch = withScheduleWrites(() -> schedules.deleteBatch(integrationId));
-      deleted += batch.processed();
-      report(UpdateProgress.DELETING, lastCommittedVersion, 0, deleted);
+      batch = mainLoopWrite(() -> schedules.deleteBatch(integrationId));
+      pass = pass.advance(batch);
       if (!batch.done() && historyFull()) {
         continueAsNew(input);
       }
@@ -178,11 +194,28 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
             integrationId,
             input.idleTimeoutMs(),
             fanOutPending,
-            pendingDelete == null ? null : pendingDelete.updateId()));
+            pendingDelete == null ? null : pendingDelete.updateId(),
+            resume,
+            lastCommittedVersion));
   }
 
-  private <T> T withScheduleWrites(Supplier<T> write) {
+  /** A handler's Schedule write: queues for the lock; the main loop lets it in before its next batch. */
+  private <T> T handlerWrite(Supplier<T> write) {
+    handlersWaiting++;
     scheduleWrites.lock();
+    handlersWaiting--;
+    return locked(write);
+  }
+
+  /** The main loop's Schedule write (a batch): first lets every queued handler have its turn. */
+  private <T> T mainLoopWrite(Supplier<T> write) {
+    Workflow.await(() -> handlersWaiting == 0);
+    scheduleWrites.lock();
+    return locked(write);
+  }
+
+  /** Runs {@code write} while holding the lock the caller has just taken, and releases it. */
+  private <T> T locked(Supplier<T> write) {
     try {
       return write.get();
     } finally {
@@ -191,7 +224,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   }
 
   private void refuseWhileClosing() {
-    if (pendingDelete != null) {
+    if (deleting) {
       throw new IllegalStateException(REJECT_DELETING);
     }
     if (draining) {
@@ -202,10 +235,6 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private boolean historyFull() {
     WorkflowInfo info = Workflow.getInfo();
     return info.getHistoryLength() > HISTORY_BUDGET || info.isContinueAsNewSuggested();
-  }
-
-  private void report(String phase, long passVersion, int total, int applied) {
-    progress = new UpdateProgress(phase, lastCommittedVersion, passVersion, total, applied);
   }
 
   private static RetryOptions retryForever(Duration maxInterval) {

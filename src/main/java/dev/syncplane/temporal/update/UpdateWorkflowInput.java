@@ -1,13 +1,19 @@
 package dev.syncplane.temporal.update;
 
 /**
- * Starts, or continues as new, an integration's executor. The pending flags carry work across
- * continue-as-new so that nothing accepted is forgotten.
+ * Starts, or continues as new, an integration's executor. Everything after {@code idleTimeoutMs} is
+ * carried across continue-as-new so that nothing accepted is forgotten: a pass still to run, a pass
+ * half done, a delete in progress.
  */
 public record UpdateWorkflowInput(
-    String integrationId, long idleTimeoutMs, boolean fanOutPending, String pendingDeleteId) {
+    String integrationId,
+    long idleTimeoutMs,
+    boolean fanOutPending,
+    String pendingDeleteId,
+    PassState resume,
+    long lastCommittedVersion) {
 
   public static UpdateWorkflowInput fresh(String integrationId, long idleTimeoutMs) {
-    return new UpdateWorkflowInput(integrationId, idleTimeoutMs, false, null);
+    return new UpdateWorkflowInput(integrationId, idleTimeoutMs, false, null, null, 0);
   }
 }

@@ -77,7 +77,7 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
     });
 
     UpdateIntegrationWorkflow executor = stub("big");
-    WorkflowClient.start(executor::run, new UpdateWorkflowInput("big", 1_000, true, null));
+    WorkflowClient.start(executor::run, new UpdateWorkflowInput("big", 1_000, true, null, null, 0));
     WorkflowStub.fromTyped(executor).getResult(Void.class);
 
     assertThat(processed.get()).isEqualTo(CONNECTIONS);

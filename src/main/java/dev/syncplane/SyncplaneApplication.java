@@ -117,14 +117,15 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
             .maxThreads(config.fanOut.parallelism)
             .build();
     if (temporal.workersEnabled) {
-      env.lifecycle()
-          .manage(
-              new TemporalWorkers(
-                  client,
-                  new StoreActivitiesImpl(integrations, connections, updates, syncRuns),
-                  new ScheduleActivitiesImpl(
-                      integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize),
-                  new SyncActivitiesImpl(integrations, connections, syncRuns, connectors)));
+      TemporalWorkers workers =
+          new TemporalWorkers(
+              client,
+              new StoreActivitiesImpl(integrations, connections, updates, syncRuns),
+              new ScheduleActivitiesImpl(
+                  integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize),
+              new SyncActivitiesImpl(integrations, connections, syncRuns, connectors));
+      env.lifecycle().manage(workers);
+      env.healthChecks().register("temporal-workers", workers.healthCheck());
     }
 
     Duration wait = Duration.ofMillis(config.api.updateWaitMs);

@@ -1,5 +1,6 @@
 package dev.syncplane.temporal;
 
+import com.codahale.metrics.health.HealthCheck;
 import dev.syncplane.temporal.sync.SyncActivities;
 import dev.syncplane.temporal.sync.SyncConnectionWorkflowImpl;
 import dev.syncplane.temporal.update.ScheduleActivities;
@@ -9,17 +10,27 @@ import io.dropwizard.lifecycle.Managed;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The control and sync workers of this process, started and stopped with it. */
+/**
+ * The control and sync workers of this process, started and stopped with it. The SDK refuses to start
+ * workers while Temporal is unreachable; the service still comes up (and says so in its health check),
+ * and the workers start as soon as Temporal answers.
+ */
 public class TemporalWorkers implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(TemporalWorkers.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
+
   private final WorkerFactory factory;
+  private volatile boolean started;
+  private volatile boolean stopping;
+  private Thread starter;
 
   public TemporalWorkers(
-      WorkflowClient client,
-      StoreActivities store,
-      ScheduleActivities schedules,
-      SyncActivities syncs) {
+      WorkflowClient client, StoreActivities store, ScheduleActivities schedules, SyncActivities syncs) {
     this.factory = WorkerFactory.newInstance(client);
     Worker control = factory.newWorker(Names.CONTROL_TASK_QUEUE);
     control.registerWorkflowImplementationTypes(UpdateIntegrationWorkflowImpl.class);
@@ -31,12 +42,52 @@ public class TemporalWorkers implements Managed {
 
   @Override
   public void start() {
-    factory.start();
+    starter = new Thread(this::startWhenReachable, "temporal-workers-starter");
+    starter.setDaemon(true);
+    starter.start();
+  }
+
+  private void startWhenReachable() {
+    long backoffMs = 500;
+    while (!stopping) {
+      try {
+        factory.start();
+        started = true;
+        LOG.info("Temporal workers started on {} and {}", Names.CONTROL_TASK_QUEUE, Names.SYNC_TASK_QUEUE);
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("Temporal unreachable, workers not started yet (retrying in {} ms): {}", backoffMs, e.toString());
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+      }
+    }
   }
 
   @Override
   public void stop() throws InterruptedException {
-    factory.shutdown();
-    factory.awaitTermination(10, TimeUnit.SECONDS);
+    stopping = true;
+    if (starter != null) {
+      starter.interrupt();
+      starter.join(TimeUnit.SECONDS.toMillis(5));
+    }
+    if (started) {
+      factory.shutdown();
+      factory.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Red until the workers run: updates are accepted only by a running worker. */
+  public HealthCheck healthCheck() {
+    return new HealthCheck() {
+      @Override
+      protected Result check() {
+        return started ? Result.healthy("polling " + Names.CONTROL_TASK_QUEUE + " and " + Names.SYNC_TASK_QUEUE)
+            : Result.unhealthy("workers not started: Temporal has not answered yet");
+      }
+    };
   }
 }

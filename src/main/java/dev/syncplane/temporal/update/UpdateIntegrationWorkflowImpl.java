@@ -36,7 +36,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
           ScheduleActivities.class,
           ActivityOptions.newBuilder()
               .setStartToCloseTimeout(Duration.ofMinutes(10))
-              .setHeartbeatTimeout(Duration.ofSeconds(30))
+              .setHeartbeatTimeout(Duration.ofSeconds(10)) // batches heartbeat every second
               .setRetryOptions(retryForever(Duration.ofSeconds(30)))
               .build());
 

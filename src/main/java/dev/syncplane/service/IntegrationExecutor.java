@@ -14,7 +14,6 @@ import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.SearchAttributes;
@@ -163,9 +162,6 @@ public class IntegrationExecutor {
             || code == Status.Code.DEADLINE_EXCEEDED
             || code == Status.Code.RESOURCE_EXHAUSTED
             || code == Status.Code.CANCELLED;
-      }
-      if (t instanceof WorkflowServiceException && t.getCause() == null) {
-        return true;
       }
     }
     return false;

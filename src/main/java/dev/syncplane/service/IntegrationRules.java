@@ -26,10 +26,6 @@ public class IntegrationRules {
     this.minPeriodMs = minPeriodMs;
   }
 
-  public long minPeriodMs() {
-    return minPeriodMs;
-  }
-
   /** Ids in paths: refused with 400 before any lookup. */
   public static void checkId(String field, String id) {
     if (!Ids.isValid(id)) {

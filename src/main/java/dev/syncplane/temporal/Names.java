@@ -47,10 +47,6 @@ public final class Names {
     return scheduleId(integrationId, customerId);
   }
 
-  public static boolean isOurScheduleId(String scheduleId) {
-    return scheduleId != null && scheduleId.startsWith(SCHEDULE_PREFIX);
-  }
-
   /** A deep link to one workflow run in the Temporal UI. */
   public static String workflowUiUrl(String uiBaseUrl, String namespace, String workflowId, String runId) {
     String base = uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;

@@ -50,8 +50,8 @@ public interface UpdateRunDao {
 
   /**
    * Commits a change with optimistic concurrency and records its update run, in one transaction.
-   * Idempotent: a retried activity (same update id) or a replayed Idempotency-Key returns the first
-   * commit instead of writing a second version.
+   * Idempotent: a retried activity or a replayed Idempotency-Key (both the same update id) returns the
+   * first commit instead of writing a second version; the same key with a different change is refused.
    */
   @Transaction
   default Commit commitChange(
@@ -63,8 +63,13 @@ public interface UpdateRunDao {
       String workflowId,
       String runId) {
     Optional<UpdateRun> earlier = find(updateId);
-    if (earlier.isEmpty() && idempotencyKey != null) {
-      earlier = findByKey(integrationId, idempotencyKey);
+    if (earlier.isEmpty() && idempotencyKey != null && findByKey(integrationId, idempotencyKey).isPresent()) {
+      // The update id is derived from the key and the request, so the same key with another id
+      // means the same key was sent with a different change.
+      throw new ChangeRefused(
+          Reason.IDEMPOTENCY_KEY_REUSED,
+          "Idempotency-Key '" + idempotencyKey + "' was already used for a different change of integration "
+              + integrationId + "; send the original request again, or use a new key");
     }
     if (earlier.isPresent()) {
       if (!earlier.get().integrationId().equals(integrationId)) {

@@ -115,7 +115,7 @@ public class IntegrationService {
           "integration " + id + " is at version " + current.get().version() + ", not " + expected + "; GET it and retry");
     }
     String key = checkIdempotencyKey(idempotencyKey);
-    String updateId = key == null ? UUID.randomUUID().toString() : keyedUpdateId(id, key);
+    String updateId = key == null ? UUID.randomUUID().toString() : keyedUpdateId(id, key, change, expected);
     ChangeCommand command = new ChangeCommand(updateId, id, change, expected, key);
     Optional<Commit> commit =
         executor.submit(id, updateId, stub -> stub::change, command, Commit.class, updateWait);
@@ -207,11 +207,15 @@ public class IntegrationService {
     return key;
   }
 
-  /** Same key, same update id: Temporal then deduplicates the update itself, and the DB the commit. */
-  static String keyedUpdateId(String integrationId, String key) {
+  /**
+   * Same key and same request, same update id: Temporal then deduplicates the update itself, and the DB
+   * the commit. The same key with a different request gets another id, which the DB refuses (422).
+   */
+  static String keyedUpdateId(String integrationId, String key, IntegrationChange change, Long expectedVersion) {
+    String request = String.join("\n", integrationId, key, String.valueOf(change.name()),
+        String.valueOf(change.periodMs()), String.valueOf(change.syncEnabled()), String.valueOf(expectedVersion));
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest((integrationId + "\n" + key).getBytes(StandardCharsets.UTF_8));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(request.getBytes(StandardCharsets.UTF_8));
       return "key-" + HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -66,16 +66,27 @@ class UpdateRunDaoTest {
   }
 
   @Test
-  void theSameUpdateIdOrIdempotencyKeyReturnsTheFirstCommit() {
+  void aRetriedUpdateReturnsTheFirstCommit() {
     Commit first = commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, "key-1");
     Commit retried = commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, "key-1");
-    Commit replayed = commit("u9-" + id, new IntegrationChange(null, 999_000L, null), null, "key-1");
 
+    assertThat(first.replayed()).isFalse();
     assertThat(retried.replayed()).isTrue();
-    assertThat(replayed.replayed()).isTrue();
-    assertThat(replayed.update().id()).isEqualTo(first.update().id());
+    assertThat(retried.update().id()).isEqualTo(first.update().id());
+    assertThat(integrations.find(id).orElseThrow().version()).isEqualTo(2);
+  }
+
+  @Test
+  void theSameIdempotencyKeyForAnotherChangeIsRefusedAndWritesNothing() {
+    commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, "key-1");
+
+    assertThatThrownBy(() -> commit("u9-" + id, new IntegrationChange(null, 999_000L, null), null, "key-1"))
+        .isInstanceOf(ChangeRefused.class)
+        .extracting(e -> ((ChangeRefused) e).reason())
+        .isEqualTo(ChangeRefused.Reason.IDEMPOTENCY_KEY_REUSED);
     assertThat(integrations.find(id).orElseThrow().version()).isEqualTo(2);
     assertThat(integrations.find(id).orElseThrow().periodMs()).isEqualTo(120_000);
+    assertThat(updates.find("u9-" + id)).isEmpty();
   }
 
   @Test

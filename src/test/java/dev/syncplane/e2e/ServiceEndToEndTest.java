@@ -177,6 +177,11 @@ class ServiceEndToEndTest {
     assertThat(replay.json().at("/update/version").asLong()).isEqualTo(2);
     assertThat(api.get("/api/v1/integrations/" + id).json().get("version").asLong()).isEqualTo(2);
 
+    Response reused = api.patch("/api/v1/integrations/" + id, Map.of("periodMs", 75_000), key);
+    assertThat(reused.status()).as(reused.toString()).isEqualTo(422);
+    assertThat(reused.json().get("code").asText()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+    assertThat(api.get("/api/v1/integrations/" + id).json().get("periodMs").asLong()).isEqualTo(70_000);
+
     Response stale = api.patch("/api/v1/integrations/" + id, Map.of("periodMs", 80_000), Map.of("If-Match", "\"1\""));
     assertThat(stale.status()).isEqualTo(412);
     assertThat(stale.contentType()).startsWith("application/problem+json");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.syncplane.api.ApiException;
+import dev.syncplane.core.IntegrationChange;
 import org.junit.jupiter.api.Test;
 
 class PreconditionsTest {
@@ -19,8 +20,13 @@ class PreconditionsTest {
   }
 
   @Test
-  void theSameIdempotencyKeyGivesTheSameUpdateIdPerIntegration() {
-    assertThat(IntegrationService.keyedUpdateId("a", "k")).isEqualTo(IntegrationService.keyedUpdateId("a", "k"));
-    assertThat(IntegrationService.keyedUpdateId("a", "k")).isNotEqualTo(IntegrationService.keyedUpdateId("b", "k"));
+  void theSameIdempotencyKeyAndRequestGiveTheSameUpdateId() {
+    IntegrationChange change = new IntegrationChange(null, 120_000L, null);
+    String id = IntegrationService.keyedUpdateId("a", "k", change, null);
+
+    assertThat(IntegrationService.keyedUpdateId("a", "k", new IntegrationChange(null, 120_000L, null), null)).isEqualTo(id);
+    assertThat(IntegrationService.keyedUpdateId("b", "k", change, null)).isNotEqualTo(id);
+    assertThat(IntegrationService.keyedUpdateId("a", "k", new IntegrationChange(null, 180_000L, null), null)).isNotEqualTo(id);
+    assertThat(IntegrationService.keyedUpdateId("a", "k", change, 3L)).isNotEqualTo(id);
   }
 }

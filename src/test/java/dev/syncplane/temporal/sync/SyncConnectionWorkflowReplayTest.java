@@ -9,9 +9,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
-import dev.syncplane.temporal.Names;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -35,14 +33,7 @@ class SyncConnectionWorkflowReplayTest {
   static final String COMMITTED_HISTORY = "histories/sync-connection.json";
 
   @RegisterExtension
-  static final TestWorkflowExtension testWorkflow =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(SyncConnectionWorkflowImpl.class)
-          .registerSearchAttribute(Names.CONFIG_VERSION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT)
-          .registerSearchAttribute(Names.SCHEDULED_START_TIME.getName(), IndexedValueType.INDEXED_VALUE_TYPE_DATETIME)
-          .setInitialTime(T0)
-          .setDoNotStart(true)
-          .build();
+  static final TestWorkflowExtension testWorkflow = SyncConnectionWorkflowTest.extension().build();
 
   @Test
   void aRecordedRunReplays(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {

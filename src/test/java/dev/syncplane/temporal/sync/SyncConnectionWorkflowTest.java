@@ -34,15 +34,18 @@ class SyncConnectionWorkflowTest {
   static final SyncRequest REQUEST = new SyncRequest("int-1", "conn-1", "cust-1");
 
   @RegisterExtension
-  static final TestWorkflowExtension testWorkflow =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(SyncConnectionWorkflowImpl.class)
-          .registerSearchAttribute(Names.CONFIG_VERSION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT)
-          // A Schedule's runs carry it; the test server needs it declared to accept it at start.
-          .registerSearchAttribute(Names.SCHEDULED_START_TIME.getName(), IndexedValueType.INDEXED_VALUE_TYPE_DATETIME)
-          .setInitialTime(T0)
-          .setDoNotStart(true)
-          .build();
+  static final TestWorkflowExtension testWorkflow = extension().build();
+
+  /** The sync workflow with the search attributes a Schedule's runs carry, shared with the replay test. */
+  static TestWorkflowExtension.Builder extension() {
+    return TestWorkflowExtension.newBuilder()
+        .registerWorkflowImplementationTypes(SyncConnectionWorkflowImpl.class)
+        .registerSearchAttribute(Names.CONFIG_VERSION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT)
+        // A Schedule's runs carry it; the test server needs it declared to accept it at start.
+        .registerSearchAttribute(Names.SCHEDULED_START_TIME.getName(), IndexedValueType.INDEXED_VALUE_TYPE_DATETIME)
+        .setInitialTime(T0)
+        .setDoNotStart(true);
+  }
 
   private final SyncActivities activities = mock(SyncActivities.class, withSettings().withoutAnnotations());
 

@@ -56,3 +56,16 @@ CREATE TABLE sync_runs (
 );
 CREATE INDEX sync_runs_by_connection ON sync_runs (connection_id, started_at DESC);
 CREATE INDEX sync_runs_by_integration ON sync_runs (integration_id);
+
+--changeset syncplane:2
+--comment: drift-repair reports, one row per scan, newest last
+CREATE TABLE drift_reports (
+  scan_id     text        PRIMARY KEY,
+  trigger     text        NOT NULL,
+  started_at  timestamptz NOT NULL,
+  finished_at timestamptz NOT NULL,
+  repaired    integer     NOT NULL,
+  report      jsonb       NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX drift_reports_by_time ON drift_reports (finished_at DESC);

@@ -7,25 +7,37 @@ import dev.syncplane.auth.ApiClient;
 import dev.syncplane.auth.ProblemUnauthorizedHandler;
 import dev.syncplane.auth.TokenAuthenticator;
 import dev.syncplane.cli.DevPostgresCommand;
+import dev.syncplane.cli.OutOfSyncCommand;
+import dev.syncplane.cli.RepairDriftCommand;
 import dev.syncplane.cli.SearchAttributesCommand;
 import dev.syncplane.core.connector.ConnectorRegistry;
 import dev.syncplane.core.connector.SimulatedConnector;
 import dev.syncplane.db.ConnectionDao;
+import dev.syncplane.db.DriftReportDao;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.health.DriftRepairHealthCheck;
 import dev.syncplane.health.TemporalHealthCheck;
 import dev.syncplane.resources.BodyLimitFilter;
 import dev.syncplane.resources.ConnectionResource;
+import dev.syncplane.resources.DriftRepairResource;
 import dev.syncplane.resources.IntegrationResource;
+import dev.syncplane.resources.IntegrationStatusResource;
 import dev.syncplane.resources.Paging;
 import dev.syncplane.resources.ProblemMappers;
 import dev.syncplane.service.ConnectionService;
+import dev.syncplane.service.DriftRepairService;
 import dev.syncplane.service.IntegrationExecutor;
 import dev.syncplane.service.IntegrationRules;
 import dev.syncplane.service.IntegrationService;
+import dev.syncplane.service.StatusService;
 import dev.syncplane.temporal.TemporalFactory;
 import dev.syncplane.temporal.TemporalWorkers;
+import dev.syncplane.temporal.drift.DriftActivitiesImpl;
+import dev.syncplane.temporal.drift.DriftRepairStarter;
+import dev.syncplane.temporal.drift.DriftScanner;
+import dev.syncplane.temporal.drift.DriftSettings;
 import dev.syncplane.temporal.schedules.ScheduleGateway;
 import dev.syncplane.temporal.sync.SyncActivitiesImpl;
 import dev.syncplane.temporal.update.ScheduleActivitiesImpl;
@@ -78,6 +90,8 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
         });
     bootstrap.addCommand(new SearchAttributesCommand());
     bootstrap.addCommand(new DevPostgresCommand());
+    bootstrap.addCommand(new RepairDriftCommand());
+    bootstrap.addCommand(new OutOfSyncCommand());
   }
 
   /** Strict JSON in, ISO-8601 times out. */
@@ -94,6 +108,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     ConnectionDao connections = jdbi.onDemand(ConnectionDao.class);
     UpdateRunDao updates = jdbi.onDemand(UpdateRunDao.class);
     SyncRunDao syncRuns = jdbi.onDemand(SyncRunDao.class);
+    DriftReportDao driftReports = jdbi.onDemand(DriftReportDao.class);
 
     ConnectorRegistry connectors =
         new ConnectorRegistry(
@@ -116,6 +131,9 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
             .minThreads(config.fanOut.parallelism)
             .maxThreads(config.fanOut.parallelism)
             .build();
+    IntegrationExecutor executor = new IntegrationExecutor(client, config.fanOut.idleTimeoutMs);
+    SyncplaneConfiguration.DriftRepair drift = config.driftRepair;
+    DriftActivitiesImpl.register(env.metrics());
     if (temporal.workersEnabled) {
       TemporalWorkers workers =
           new TemporalWorkers(
@@ -123,19 +141,33 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
               new StoreActivitiesImpl(integrations, connections, updates, syncRuns),
               new ScheduleActivitiesImpl(
                   integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize),
-              new SyncActivitiesImpl(integrations, connections, syncRuns, connectors));
+              new SyncActivitiesImpl(integrations, connections, syncRuns, connectors),
+              new DriftActivitiesImpl(
+                  new DriftSettings(drift.interval.toMilliseconds(), drift.deepScanEvery, drift.maxIdsInReport),
+                  new DriftScanner(integrations, connections, updates, gateway, drift.pageSize),
+                  executor,
+                  driftReports,
+                  env.metrics(),
+                  env.getObjectMapper()),
+              drift.enabled ? () -> DriftRepairStarter.ensureRunning(client) : () -> {});
       env.lifecycle().manage(workers);
       env.healthChecks().register("temporal-workers", workers.healthCheck());
     }
 
     Duration wait = Duration.ofMillis(config.api.updateWaitMs);
-    IntegrationExecutor executor = new IntegrationExecutor(client, config.fanOut.idleTimeoutMs);
     IntegrationRules rules = new IntegrationRules(connectors, config.api.minPeriodMs);
     Paging paging = new Paging(config.api.maxPageSize);
+    IntegrationService integrationService = new IntegrationService(integrations, updates, rules, executor, temporal, wait);
+    env.jersey().register(new IntegrationResource(integrationService, paging));
     env.jersey()
         .register(
-            new IntegrationResource(
-                new IntegrationService(integrations, updates, rules, executor, temporal, wait), paging));
+            new IntegrationStatusResource(
+                new StatusService(integrations, connections, updates, gateway, drift.pageSize, integrationService::view)));
+    env.jersey()
+        .register(
+            new DriftRepairResource(
+                new DriftRepairService(
+                    client, driftReports, env.getObjectMapper(), temporal, Duration.ofMillis(drift.apiWaitMs))));
     env.jersey()
         .register(
             new ConnectionResource(
@@ -154,5 +186,8 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
                     .buildAuthFilter()));
 
     env.healthChecks().register("temporal", new TemporalHealthCheck(stubs, temporal.namespace));
+    if (drift.enabled) {
+      env.healthChecks().register("drift-repair", new DriftRepairHealthCheck(client));
+    }
   }
 }

@@ -21,6 +21,8 @@ public class SyncplaneConfiguration extends Configuration {
 
   @Valid @NotNull @JsonProperty public FanOut fanOut = new FanOut();
 
+  @Valid @NotNull @JsonProperty public DriftRepair driftRepair = new DriftRepair();
+
   /** The providers an Integration may name; each is served by the simulated connector until a real one exists. */
   @NotEmpty @JsonProperty
   public List<String> providers = List.of("salesforce", "hubspot", "zendesk", "stripe", "github");
@@ -42,6 +44,33 @@ public class SyncplaneConfiguration extends Configuration {
     @Min(256) @JsonProperty public int maxBodyBytes = 64 * 1024;
 
     @Min(1) @Max(1000) @JsonProperty public int maxPageSize = 200;
+  }
+
+  /**
+   * The drift-repair workflow. Its Schedule RPCs share {@code fanOut.scheduleRpcPerSecond} with fan-out,
+   * connect and delete: one budget for every Schedule call of this replica.
+   */
+  public static class DriftRepair {
+    /** Start {@code drift-repair} at boot if it is not running. */
+    @JsonProperty public boolean enabled = true;
+
+    /** Time between two periodic runs. */
+    @NotNull @JsonProperty public io.dropwizard.util.Duration interval = io.dropwizard.util.Duration.minutes(5);
+
+    /**
+     * Every Nth periodic run is deep (describes every Schedule, the only way to see action arguments and
+     * task queue); the others use the Schedule list. 1 = every run is deep; 0 = only on demand.
+     */
+    @Min(0) @JsonProperty public int deepScanEvery = 1;
+
+    /** Page size for the DB and for ListSchedules. */
+    @Min(1) @Max(1000) @JsonProperty public int pageSize = 500;
+
+    /** Schedule ids listed per kind of drift in a report. */
+    @Min(0) @Max(10_000) @JsonProperty public int maxIdsInReport = 50;
+
+    /** How long POST /api/v1/drift-repair waits for the report before answering 202. */
+    @Min(0) @Max(300_000) @JsonProperty public long apiWaitMs = 30_000;
   }
 
   public static class FanOut {

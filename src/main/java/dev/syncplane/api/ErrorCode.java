@@ -22,7 +22,8 @@ public enum ErrorCode {
   IDEMPOTENCY_KEY_REUSED(422, "The Idempotency-Key was used for another request"),
   INTERNAL(500, "Internal error"),
   TEMPORAL_UNAVAILABLE(503, "Temporal is unreachable; nothing was written"),
-  DATABASE_UNAVAILABLE(503, "The database is unreachable");
+  DATABASE_UNAVAILABLE(503, "The database is unreachable"),
+  DRIFT_REPAIR_NOT_RUNNING(503, "The drift-repair workflow is not running yet");
 
   private final int status;
   private final String title;

@@ -33,6 +33,25 @@ public interface ConnectionDao {
   List<Connection> page(
       @Bind("integrationId") String integrationId, @Bind("after") String after, @Bind("limit") int limit);
 
+  /** The connections among the given (integrationId, customerId) pairs, in one round trip. */
+  @SqlQuery(
+      "SELECT c.* FROM connections c"
+          + " JOIN unnest(CAST(:integrationIds AS text[]), CAST(:customerIds AS text[])) AS k(integration_id, customer_id)"
+          + " ON c.integration_id = k.integration_id AND c.customer_id = k.customer_id")
+  List<Connection> findPairs(
+      @Bind("integrationIds") String[] integrationIds, @Bind("customerIds") String[] customerIds);
+
+  /** How many connections each active integration has, integrations in id order (keyset paging). */
+  @SqlQuery(
+      "SELECT i.id AS integration_id, count(c.id) AS connections FROM integrations i"
+          + " JOIN connections c ON c.integration_id = i.id"
+          + " WHERE i.state = 'ACTIVE' AND (CAST(:after AS text) IS NULL OR i.id > :after)"
+          + " GROUP BY i.id ORDER BY i.id LIMIT :limit")
+  @RegisterConstructorMapper(IntegrationCount.class)
+  List<IntegrationCount> countsByIntegration(@Bind("after") String after, @Bind("limit") int limit);
+
+  record IntegrationCount(String integrationId, int connections) {}
+
   @SqlQuery("SELECT count(*) FROM connections WHERE integration_id = :integrationId")
   int count(@Bind("integrationId") String integrationId);
 

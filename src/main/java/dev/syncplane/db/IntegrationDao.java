@@ -26,6 +26,10 @@ public interface IntegrationDao {
   @SqlQuery("SELECT * FROM integrations WHERE id = :id")
   Optional<Integration> find(@Bind("id") String id);
 
+  /** Any state, in one round trip. */
+  @SqlQuery("SELECT * FROM integrations WHERE id IN (<ids>)")
+  List<Integration> findAll(@org.jdbi.v3.sqlobject.customizer.BindList("ids") java.util.Collection<String> ids);
+
   @SqlQuery("SELECT * FROM integrations WHERE id = :id AND state = 'ACTIVE'")
   Optional<Integration> findActive(@Bind("id") String id);
 

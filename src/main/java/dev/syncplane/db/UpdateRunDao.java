@@ -48,6 +48,12 @@ public interface UpdateRunDao {
           + " ORDER BY created_at DESC, id LIMIT :limit")
   List<UpdateRun> recent(@Bind("integrationId") String integrationId, @Bind("limit") int limit);
 
+  /** The newest change still on its way to the Schedules (committed or propagating), if any. */
+  @SqlQuery(
+      "SELECT * FROM update_runs WHERE integration_id = :integrationId AND kind = 'CHANGE'"
+          + " AND state IN ('COMMITTED', 'PROPAGATING') ORDER BY version DESC LIMIT 1")
+  Optional<UpdateRun> active(@Bind("integrationId") String integrationId);
+
   /**
    * Commits a change with optimistic concurrency and records its update run, in one transaction.
    * Idempotent: a retried activity or a replayed Idempotency-Key (both the same update id) returns the

@@ -174,7 +174,7 @@ public class IntegrationService {
     }
   }
 
-  UpdateView view(UpdateRun u) {
+  public UpdateView view(UpdateRun u) {
     return new UpdateView(
         u.id(),
         u.integrationId(),

@@ -42,6 +42,39 @@ public final class Names {
     return SCHEDULE_PREFIX + integrationId + ":" + customerId;
   }
 
+  /** The two halves of one of our Schedule ids. */
+  public record ScheduleKey(String integrationId, String customerId) {}
+
+  /**
+   * Reads a Schedule id back; empty unless it has exactly our shape {@code sync:<integrationId>:<customerId>}
+   * (ids never contain ':', see {@code core.Ids}).
+   */
+  public static java.util.Optional<ScheduleKey> parseScheduleId(String scheduleId) {
+    if (scheduleId == null || !scheduleId.startsWith(SCHEDULE_PREFIX)) {
+      return java.util.Optional.empty();
+    }
+    String[] parts = scheduleId.substring(SCHEDULE_PREFIX.length()).split(":", -1);
+    if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new ScheduleKey(parts[0], parts[1]));
+  }
+
+  /** List query: every Schedule whose id has our prefix (ours or not: the caller checks the search attributes). */
+  public static String schedulesWithOurPrefixQuery() {
+    return "ScheduleId STARTS_WITH \"" + SCHEDULE_PREFIX + "\"";
+  }
+
+  /** List query: the Schedules whose id is ours for this integration, whatever their search attributes. */
+  public static String schedulesWithIntegrationPrefixQuery(String integrationId) {
+    return "ScheduleId STARTS_WITH \"" + SCHEDULE_PREFIX + integrationId + ":\"";
+  }
+
+  /** List query: the Schedules that carry {@code IntegrationId = integrationId}. */
+  public static String schedulesOfIntegrationQuery(String integrationId) {
+    return INTEGRATION_ID.getName() + " = \"" + integrationId.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
   /** The Schedule appends the scheduled time to this id for each run it starts. */
   public static String syncWorkflowId(String integrationId, String customerId) {
     return scheduleId(integrationId, customerId);

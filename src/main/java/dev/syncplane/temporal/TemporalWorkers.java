@@ -1,6 +1,8 @@
 package dev.syncplane.temporal;
 
 import com.codahale.metrics.health.HealthCheck;
+import dev.syncplane.temporal.drift.DriftActivities;
+import dev.syncplane.temporal.drift.DriftRepairWorkflowImpl;
 import dev.syncplane.temporal.sync.SyncActivities;
 import dev.syncplane.temporal.sync.SyncConnectionWorkflowImpl;
 import dev.syncplane.temporal.update.ScheduleActivities;
@@ -29,12 +31,21 @@ public class TemporalWorkers implements Managed {
   private volatile boolean stopping;
   private Thread starter;
 
+  private final Runnable afterStart;
+
+  /** @param afterStart run once the workers poll, retried until it succeeds (starts drift repair) */
   public TemporalWorkers(
-      WorkflowClient client, StoreActivities store, ScheduleActivities schedules, SyncActivities syncs) {
+      WorkflowClient client,
+      StoreActivities store,
+      ScheduleActivities schedules,
+      SyncActivities syncs,
+      DriftActivities drift,
+      Runnable afterStart) {
     this.factory = WorkerFactory.newInstance(client);
+    this.afterStart = afterStart;
     Worker control = factory.newWorker(Names.CONTROL_TASK_QUEUE);
-    control.registerWorkflowImplementationTypes(UpdateIntegrationWorkflowImpl.class);
-    control.registerActivitiesImplementations(store, schedules);
+    control.registerWorkflowImplementationTypes(UpdateIntegrationWorkflowImpl.class, DriftRepairWorkflowImpl.class);
+    control.registerActivitiesImplementations(store, schedules, drift);
     Worker sync = factory.newWorker(Names.SYNC_TASK_QUEUE);
     sync.registerWorkflowImplementationTypes(SyncConnectionWorkflowImpl.class);
     sync.registerActivitiesImplementations(syncs);
@@ -51,12 +62,15 @@ public class TemporalWorkers implements Managed {
     long backoffMs = 500;
     while (!stopping) {
       try {
-        factory.start();
-        started = true;
-        LOG.info("Temporal workers started on {} and {}", Names.CONTROL_TASK_QUEUE, Names.SYNC_TASK_QUEUE);
+        if (!started) {
+          factory.start();
+          started = true;
+          LOG.info("Temporal workers started on {} and {}", Names.CONTROL_TASK_QUEUE, Names.SYNC_TASK_QUEUE);
+        }
+        afterStart.run();
         return;
       } catch (RuntimeException e) {
-        LOG.warn("Temporal unreachable, workers not started yet (retrying in {} ms): {}", backoffMs, e.toString());
+        LOG.warn("Temporal unreachable, workers or drift repair not started yet (retrying in {} ms): {}", backoffMs, e.toString());
         try {
           Thread.sleep(backoffMs);
         } catch (InterruptedException interrupted) {

@@ -55,6 +55,29 @@ public final class TestTemporal {
     return "127.0.0.1:" + port;
   }
 
+  /**
+   * Runs the real {@code temporal} CLI against this server ({@code --address} added), as an operator
+   * would; returns its output, fails if it exits non-zero.
+   */
+  public String cli(String... args) {
+    List<String> command = new ArrayList<>(List.of(binary.toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--address", target(), "--namespace", "default"));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError(String.join(" ", command) + " failed: " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public synchronized void start() {
     List<String> command = new ArrayList<>(List.of(
         binary.toString(), "server", "start-dev", "--headless", "--ip", "127.0.0.1",

@@ -9,6 +9,7 @@ import io.temporal.client.schedules.ScheduleAlreadyRunningException;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleListDescription;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleUpdate;
 import java.util.Optional;
@@ -91,6 +92,51 @@ public class ScheduleGateway {
       }
       throw e;
     }
+  }
+
+  /**
+   * Drift repair's write, under the integration's serialization: makes the Schedule carry {@code desired}
+   * even if it already claims that version (a hand edit keeps the version), creating it if missing. It
+   * keeps a newer version only if the DB has that version too ({@code dbVersion} is read right before the
+   * write): a version higher than the DB's can only have been forged, and is overwritten.
+   */
+  public Outcome repair(DesiredSchedule desired, java.util.function.LongSupplier dbVersion) {
+    AtomicReference<Outcome> outcome = new AtomicReference<>();
+    try {
+      acquire(2); // describe + update
+      handle(desired.scheduleId())
+          .update(
+              input -> {
+                long current = versionOf(input.getDescription());
+                if (current > desired.version() && current <= dbVersion.getAsLong()) {
+                  outcome.set(Outcome.NEWER_KEPT);
+                  return null;
+                }
+                outcome.set(Outcome.UPDATED);
+                return new ScheduleUpdate(desired.toSchedule(), desired.searchAttributes());
+              });
+      return outcome.get();
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return apply(desired);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Lists Schedules matching a visibility query (eventually consistent), page by page under the same
+   * rate budget: one permit per page fetched.
+   */
+  public java.util.stream.Stream<ScheduleListDescription> list(String query, int pageSize) {
+    java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+    acquire(1);
+    return client.listSchedules(query, pageSize)
+        .peek(d -> {
+          if (seen.incrementAndGet() % pageSize == 0) {
+            acquire(1); // the stream fetches the next page after this one
+          }
+        });
   }
 
   public Outcome delete(String scheduleId) {

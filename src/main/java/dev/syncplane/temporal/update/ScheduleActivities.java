@@ -1,5 +1,7 @@
 package dev.syncplane.temporal.update;
 
+import dev.syncplane.temporal.drift.IntegrationRepair;
+import dev.syncplane.temporal.drift.RepairCommand;
 import io.temporal.activity.ActivityInterface;
 
 /**
@@ -17,6 +19,9 @@ public interface ScheduleActivities {
 
   /** Returns whether a Schedule was deleted. */
   boolean disconnect(DisconnectCommand command);
+
+  /** Drift repair of one integration: describes each Schedule, repairs what differs from the DB, deletes orphans. */
+  IntegrationRepair repair(RepairCommand command);
 
   /** Deletes one page of the integration's Schedules and connection rows; done when none are left. */
   BatchResult deleteBatch(String integrationId);

@@ -10,6 +10,9 @@ import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.db.UpdateRunDao;
 import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.drift.DriftChecker;
+import dev.syncplane.temporal.drift.IntegrationRepair;
+import dev.syncplane.temporal.drift.RepairCommand;
 import dev.syncplane.temporal.schedules.DesiredSchedule;
 import dev.syncplane.temporal.schedules.ScheduleGateway;
 import dev.syncplane.temporal.schedules.ScheduleGateway.Outcome;
@@ -37,6 +40,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
   private final ScheduleGateway gateway;
   private final ExecutorService writers;
   private final int batchSize;
+  private final DriftChecker drift;
 
   /**
    * @param writers the shared pool that bounds how many Schedule writes run at once, across integrations
@@ -57,6 +61,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     this.gateway = gateway;
     this.writers = writers;
     this.batchSize = batchSize;
+    this.drift = new DriftChecker(integrations, connections, gateway, batchSize);
   }
 
   @Override
@@ -125,6 +130,12 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     syncRuns.deleteForConnections(ids);
     connections.delete(ids);
     return gateway.delete(Names.scheduleId(command.integrationId(), command.customerId())) == Outcome.DELETED;
+  }
+
+  @Override
+  public IntegrationRepair repair(RepairCommand command) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    return drift.check(command, true, () -> context.heartbeat(null));
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.syncplane.temporal.update;
 
 import dev.syncplane.core.Commit;
 import dev.syncplane.core.UpdateRun;
+import dev.syncplane.temporal.drift.IntegrationRepair;
+import dev.syncplane.temporal.drift.RepairCommand;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
@@ -10,7 +12,7 @@ import io.temporal.workflow.WorkflowMethod;
 
 /**
  * One integration's executor, workflow id {@code integration-update:<id>}. Every Schedule write of the
- * integration (config fan-out, connect, disconnect, delete) runs inside it, one at a time, so no two
+ * integration (config fan-out, connect, disconnect, delete, drift repair) runs inside it, one at a time, so no two
  * writers can race. Callers reach it with update-with-start.
  */
 @WorkflowInterface
@@ -44,6 +46,16 @@ public interface UpdateIntegrationWorkflow {
   /** Marks the integration deleted; the workflow then removes every Schedule and row, and ends. */
   @UpdateMethod
   UpdateRun delete(DeleteCommand command);
+
+  /**
+   * Drift repair of this integration: re-reads the DB, describes each Schedule and repairs what is really
+   * wrong, under the same lock as every other Schedule write. Sent by the drift-repair workflow.
+   */
+  @UpdateMethod
+  IntegrationRepair repair(RepairCommand command);
+
+  @UpdateValidatorMethod(updateName = "repair")
+  void validateRepair(RepairCommand command);
 
   @QueryMethod
   UpdateProgress progress();

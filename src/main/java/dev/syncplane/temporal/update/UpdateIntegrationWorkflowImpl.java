@@ -3,6 +3,8 @@ package dev.syncplane.temporal.update;
 import dev.syncplane.core.Commit;
 import dev.syncplane.core.UpdateRun;
 import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.drift.IntegrationRepair;
+import dev.syncplane.temporal.drift.RepairCommand;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -120,6 +122,18 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   @Override
   public boolean disconnect(DisconnectCommand command) {
     return handlerWrite(() -> schedules.disconnect(command));
+  }
+
+  @Override
+  public IntegrationRepair repair(RepairCommand command) {
+    // Decided once the lock is held: Schedules behind a pass that is under way are its work, not drift.
+    return handlerWrite(
+        () -> schedules.repair(command.withSkipStale(fanOutPending || resume != null || UpdateProgress.PROPAGATING.equals(phase))));
+  }
+
+  @Override
+  public void validateRepair(RepairCommand command) {
+    refuseWhileClosing();
   }
 
   @Override

@@ -1,0 +1,44 @@
+package dev.syncplane.cli;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.syncplane.SyncplaneConfiguration;
+import dev.syncplane.db.ConnectionDao;
+import dev.syncplane.db.IntegrationDao;
+import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.temporal.TemporalFactory;
+import dev.syncplane.temporal.schedules.ScheduleGateway;
+import io.dropwizard.db.ManagedDataSource;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+/** What an operator command needs, built from the service's own configuration, and closed after. */
+final class CliServices implements AutoCloseable {
+  final IntegrationDao integrations;
+  final ConnectionDao connections;
+  final UpdateRunDao updates;
+  final ScheduleGateway gateway;
+  final WorkflowClient client;
+  private final ManagedDataSource dataSource;
+  private final WorkflowServiceStubs stubs;
+
+  CliServices(SyncplaneConfiguration config) throws Exception {
+    dataSource = config.database.build(new MetricRegistry(), "cli");
+    dataSource.start();
+    Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+    integrations = jdbi.onDemand(IntegrationDao.class);
+    connections = jdbi.onDemand(ConnectionDao.class);
+    updates = jdbi.onDemand(UpdateRunDao.class);
+    TemporalFactory temporal = config.temporal;
+    stubs = temporal.buildStubs();
+    client = temporal.buildClient(stubs);
+    gateway = new ScheduleGateway(temporal.buildScheduleClient(stubs), config.fanOut.scheduleRpcPerSecond);
+  }
+
+  @Override
+  public void close() throws Exception {
+    stubs.shutdown();
+    dataSource.stop();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.syncplane.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.syncplane.SyncplaneConfiguration;
+import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.drift.DriftChecker;
+import dev.syncplane.temporal.drift.DriftReport;
+import dev.syncplane.temporal.drift.DriftRepairWorkflow;
+import dev.syncplane.temporal.drift.DriftScanner;
+import dev.syncplane.temporal.drift.DriftTally;
+import dev.syncplane.temporal.drift.IntegrationRepair;
+import dev.syncplane.temporal.drift.RepairCommand;
+import dev.syncplane.temporal.drift.ScanResult;
+import io.dropwizard.core.cli.ConfiguredCommand;
+import io.dropwizard.core.setup.Bootstrap;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.List;
+import net.sourceforge.argparse4j.impl.Arguments;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+
+/**
+ * {@code repair-drift config.yml}: asks the drift-repair workflow for a deep run now (its Update
+ * {@code repair}) and prints the report. {@code --dry-run}: runs the same scan and the same per-Schedule
+ * comparison here, describing every Schedule, and prints what would change; writes nothing.
+ */
+public class RepairDriftCommand extends ConfiguredCommand<SyncplaneConfiguration> {
+  private final PrintStream out;
+
+  public RepairDriftCommand() {
+    this(System.out);
+  }
+
+  public RepairDriftCommand(PrintStream out) {
+    super("repair-drift", "Repair drift between the DB and the Schedules now (--dry-run: only print what would change)");
+    this.out = out;
+  }
+
+  @Override
+  public void configure(Subparser subparser) {
+    super.configure(subparser);
+    subparser.addArgument("--dry-run").action(Arguments.storeTrue()).dest("dryRun")
+        .help("print what would change, change nothing");
+  }
+
+  @Override
+  protected void run(Bootstrap<SyncplaneConfiguration> bootstrap, Namespace namespace, SyncplaneConfiguration config)
+      throws Exception {
+    ObjectMapper json = bootstrap.getObjectMapper();
+    try (CliServices services = new CliServices(config)) {
+      DriftReport report;
+      if (Boolean.TRUE.equals(namespace.getBoolean("dryRun"))) {
+        report = dryRun(services, config);
+      } else {
+        DriftRepairWorkflow workflow = services.client.newWorkflowStub(DriftRepairWorkflow.class, Names.DRIFT_REPAIR_WORKFLOW_ID);
+        report = workflow.repair();
+      }
+      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    }
+  }
+
+  private DriftReport dryRun(CliServices s, SyncplaneConfiguration config) {
+    int pageSize = config.driftRepair.pageSize;
+    Instant started = Instant.now();
+    ScanResult scan = new DriftScanner(s.integrations, s.connections, s.updates, s.gateway, pageSize).scan(true, () -> {});
+    DriftChecker checker = new DriftChecker(s.integrations, s.connections, s.gateway, pageSize);
+    DriftTally tally = new DriftTally(Integer.MAX_VALUE).scanned(scan);
+    for (String integrationId : scan.suspects()) {
+      boolean propagating = s.updates.active(integrationId).isPresent();
+      IntegrationRepair r =
+          checker.check(new RepairCommand(integrationId, "dry-run", Integer.MAX_VALUE, propagating), false, () -> {});
+      r.ids().forEach((kind, ids) -> ids.forEach(id -> out.println("would repair " + kind + " " + id)));
+      tally.add(r);
+    }
+    out.println("dry run: nothing was changed");
+    return tally.report("dry-run", DriftReport.DRY_RUN, true, started, Instant.now());
+  }
+
+}

@@ -1,0 +1,38 @@
+package dev.syncplane.resources;
+
+import dev.syncplane.api.DriftRepairView;
+import dev.syncplane.service.DriftRepairService;
+import dev.syncplane.service.DriftRepairService.Outcome;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+@Path("/api/v1/drift-repair")
+@PermitAll
+@Produces(MediaType.APPLICATION_JSON)
+public class DriftRepairResource {
+  private final DriftRepairService service;
+
+  public DriftRepairResource(DriftRepairService service) {
+    this.service = service;
+  }
+
+  /** The last report and when the next periodic run is due. */
+  @GET
+  public DriftRepairView get() {
+    return service.get();
+  }
+
+  /** Repairs now: 200 with the report, or 202 if it has not finished within the bounded wait. */
+  @POST
+  public Response repairNow() {
+    Outcome outcome = service.repairNow();
+    return outcome.report() != null
+        ? Response.ok(outcome.report()).build()
+        : Response.accepted(outcome.pending()).build();
+  }
+}

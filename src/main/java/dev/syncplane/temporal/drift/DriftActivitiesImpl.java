@@ -1,0 +1,122 @@
+package dev.syncplane.temporal.drift;
+
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.syncplane.api.ApiException;
+import dev.syncplane.api.ErrorCode;
+import dev.syncplane.db.DriftReportDao;
+import dev.syncplane.service.IntegrationExecutor;
+import dev.syncplane.temporal.schedules.DriftKind;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+public class DriftActivitiesImpl implements DriftActivities {
+  /** How long one wait for an executor's answer lasts before the activity heartbeats and asks again. */
+  private static final Duration POLL = Duration.ofSeconds(20);
+
+  private final DriftSettings settings;
+  private final DriftScanner scanner;
+  private final IntegrationExecutor executor;
+  private final DriftReportDao reports;
+  private final MetricRegistry metrics;
+  private final ObjectMapper json;
+
+  public DriftActivitiesImpl(
+      DriftSettings settings,
+      DriftScanner scanner,
+      IntegrationExecutor executor,
+      DriftReportDao reports,
+      MetricRegistry metrics,
+      ObjectMapper json) {
+    this.settings = settings;
+    this.scanner = scanner;
+    this.executor = executor;
+    this.reports = reports;
+    this.metrics = metrics;
+    this.json = json;
+  }
+
+  @Override
+  public DriftSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public ScanResult scan(ScanRequest request) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    return scanner.scan(request.deep(), () -> context.heartbeat(null));
+  }
+
+  @Override
+  public List<IntegrationRepair> repairIntegrations(RepairBatch batch) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    List<IntegrationRepair> results = new ArrayList<>();
+    for (String integrationId : batch.integrationIds()) {
+      RepairCommand command = new RepairCommand(integrationId, batch.scanId(), batch.maxIds(), false);
+      String updateId = "drift:" + batch.scanId() + ":" + integrationId;
+      results.add(repairOne(command, updateId, context));
+    }
+    return results;
+  }
+
+  private IntegrationRepair repairOne(RepairCommand command, String updateId, ActivityExecutionContext context) {
+    while (true) {
+      try {
+        Optional<IntegrationRepair> result =
+            executor.submit(command.integrationId(), updateId, stub -> stub::repair, command, IntegrationRepair.class, POLL);
+        if (result.isPresent()) {
+          return result.get();
+        }
+        context.heartbeat(command.integrationId()); // still running: the same update id joins it again
+      } catch (ApiException e) {
+        if (e.code() == ErrorCode.TEMPORAL_UNAVAILABLE) {
+          throw e; // the activity retries
+        }
+        return IntegrationRepair.skipped(command.integrationId(), e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void store(DriftReport report) {
+    String body;
+    try {
+      body = json.writeValueAsString(report);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    int inserted =
+        reports.insert(report.scanId(), report.trigger(), report.startedAt(), report.finishedAt(), report.repaired(), body);
+    if (inserted == 1) {
+      count(metrics, report);
+    }
+  }
+
+  /** Metric names: {@code syncplane.drift.scans}, {@code syncplane.drift.repaired}, {@code syncplane.drift.repaired.<kind>}, {@code syncplane.drift.duration}. */
+  static void count(MetricRegistry metrics, DriftReport report) {
+    metrics.counter("syncplane.drift.scans").inc();
+    metrics.counter("syncplane.drift.repaired").inc(report.repaired());
+    for (DriftKind kind : DriftKind.values()) {
+      metrics.counter("syncplane.drift.repaired." + kind.name().toLowerCase()).inc(report.count(kind));
+    }
+    metrics.counter("syncplane.drift.errors").inc(report.errors().size());
+    metrics.timer("syncplane.drift.duration").update(report.durationMs(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Registers the counters at boot, so that they show (at 0) before the first run. */
+  public static void register(MetricRegistry metrics) {
+    metrics.counter("syncplane.drift.scans");
+    metrics.counter("syncplane.drift.repaired");
+    metrics.counter("syncplane.drift.errors");
+    for (DriftKind kind : DriftKind.values()) {
+      metrics.counter("syncplane.drift.repaired." + kind.name().toLowerCase());
+    }
+    metrics.timer("syncplane.drift.duration");
+  }
+}

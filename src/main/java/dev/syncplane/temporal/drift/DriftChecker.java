@@ -1,0 +1,153 @@
+package dev.syncplane.temporal.drift;
+
+import dev.syncplane.core.Connection;
+import dev.syncplane.core.Integration;
+import dev.syncplane.core.IntegrationState;
+import dev.syncplane.core.ScheduleConfig;
+import dev.syncplane.db.ConnectionDao;
+import dev.syncplane.db.IntegrationDao;
+import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.schedules.ActualSchedule;
+import dev.syncplane.temporal.schedules.DesiredSchedule;
+import dev.syncplane.temporal.schedules.DriftKind;
+import dev.syncplane.temporal.schedules.ScheduleClassifier;
+import dev.syncplane.temporal.schedules.ScheduleClassifier.State;
+import dev.syncplane.temporal.schedules.ScheduleClassifier.Verdict;
+import dev.syncplane.temporal.schedules.ScheduleGateway;
+import dev.syncplane.temporal.schedules.ScheduleGateway.Outcome;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleListDescription;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Re-checks one integration's Schedules against the DB, describing each one, and repairs what is really
+ * wrong. Called by the executor's {@code repair} activity (under the integration's lock), and by
+ * {@code repair-drift --dry-run} with {@code write = false}, which then only reports.
+ */
+public class DriftChecker {
+  private final IntegrationDao integrations;
+  private final ConnectionDao connections;
+  private final ScheduleGateway gateway;
+  private final int pageSize;
+
+  public DriftChecker(IntegrationDao integrations, ConnectionDao connections, ScheduleGateway gateway, int pageSize) {
+    this.integrations = integrations;
+    this.connections = connections;
+    this.gateway = gateway;
+    this.pageSize = pageSize;
+  }
+
+  public IntegrationRepair check(RepairCommand command, boolean write, Runnable heartbeat) {
+    String id = command.integrationId();
+    Optional<Integration> integration = integrations.find(id);
+    if (integration.isPresent() && integration.get().state() != IntegrationState.ACTIVE) {
+      return IntegrationRepair.skipped(id, "being deleted");
+    }
+    Findings found = new Findings(command.maxIds());
+    Set<String> customers = new HashSet<>();
+    if (integration.isPresent()) {
+      ScheduleConfig config = integration.get().scheduleConfig();
+      String after = null;
+      List<Connection> page;
+      do {
+        page = connections.page(id, after, pageSize);
+        for (Connection c : page) {
+          customers.add(c.customerId());
+          checkOne(DesiredSchedule.of(c, config), command, write, found);
+          heartbeat.run();
+        }
+        after = page.isEmpty() ? after : page.get(page.size() - 1).id();
+      } while (page.size() == pageSize);
+    }
+    findOrphans(id, customers, write, found, heartbeat);
+    return found.result(id);
+  }
+
+  private void checkOne(DesiredSchedule desired, RepairCommand command, boolean write, Findings found) {
+    found.checked++;
+    Optional<ActualSchedule> actual =
+        gateway.describe(desired.scheduleId()).map(d -> ActualSchedule.of(desired.scheduleId(), d));
+    Verdict verdict = ScheduleClassifier.classify(desired, actual);
+    if (verdict.inSync()) {
+      return;
+    }
+    if (verdict.state() == State.STALE && command.skipStale()) {
+      found.staleLeft++;
+      return;
+    }
+    if (write) {
+      Outcome outcome =
+          verdict.state() == State.MISSING
+              ? gateway.apply(desired)
+              : gateway.repair(desired, () -> currentVersion(desired.connection().integrationId()));
+      if (outcome != Outcome.CREATED && outcome != Outcome.UPDATED) {
+        return; // not drift after all (written meanwhile by the executor, or a newer committed version)
+      }
+    }
+    found.add(verdict.kinds(), desired.scheduleId());
+  }
+
+  /**
+   * Schedules that carry {@code IntegrationId = id} and our id scheme for {@code id}, but whose customer
+   * has no connection (or whose integration is gone). Confirmed by describe before the delete; a
+   * Schedule without our search attribute is never touched.
+   */
+  private void findOrphans(String id, Set<String> customers, boolean write, Findings found, Runnable heartbeat) {
+    List<String> candidates = new ArrayList<>();
+    try (Stream<ScheduleListDescription> listed = gateway.list(Names.schedulesOfIntegrationQuery(id), pageSize)) {
+      listed.forEach(d -> Names.parseScheduleId(d.getScheduleId())
+          .filter(key -> key.integrationId().equals(id) && !customers.contains(key.customerId()))
+          .ifPresent(key -> candidates.add(d.getScheduleId())));
+    }
+    for (String scheduleId : candidates) {
+      Optional<ScheduleDescription> now = gateway.describe(scheduleId);
+      if (now.isEmpty() || !id.equals(now.get().getTypedSearchAttributes().get(Names.INTEGRATION_ID))) {
+        continue;
+      }
+      if (write && gateway.delete(scheduleId) != Outcome.DELETED) {
+        continue;
+      }
+      found.add(Set.of(DriftKind.ORPHAN), scheduleId);
+      heartbeat.run();
+    }
+  }
+
+  private long currentVersion(String integrationId) {
+    return integrations.find(integrationId).map(Integration::version).orElse(0L);
+  }
+
+  private static final class Findings {
+    private final int maxIds;
+    private final Map<DriftKind, Integer> counts = new EnumMap<>(DriftKind.class);
+    private final Map<DriftKind, List<String>> ids = new EnumMap<>(DriftKind.class);
+    private int checked;
+    private int repaired;
+    private int staleLeft;
+
+    Findings(int maxIds) {
+      this.maxIds = maxIds;
+    }
+
+    void add(Set<DriftKind> kinds, String scheduleId) {
+      repaired++;
+      for (DriftKind kind : kinds) {
+        counts.merge(kind, 1, Integer::sum);
+        List<String> list = ids.computeIfAbsent(kind, k -> new ArrayList<>());
+        if (list.size() < maxIds) {
+          list.add(scheduleId);
+        }
+      }
+    }
+
+    IntegrationRepair result(String integrationId) {
+      return new IntegrationRepair(integrationId, checked, counts, repaired, ids, staleLeft, null);
+    }
+  }
+}

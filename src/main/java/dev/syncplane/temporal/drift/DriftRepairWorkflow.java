@@ -1,0 +1,41 @@
+package dev.syncplane.temporal.drift;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * The backstop, workflow id {@code drift-repair} (one per namespace; the service starts it at boot if it
+ * is not running). Every {@code driftRepair.interval} it compares the DB with the Schedules in Temporal
+ * and has each drifted integration's executor repair it. From the CLI:
+ * {@code temporal workflow signal --workflow-id drift-repair --name repairNow},
+ * {@code temporal workflow query --workflow-id drift-repair --type lastReport},
+ * {@code temporal workflow update execute --workflow-id drift-repair --name repair}.
+ */
+@WorkflowInterface
+public interface DriftRepairWorkflow {
+
+  @WorkflowMethod
+  void run(DriftRepairInput input);
+
+  /** A deep scan of everything, now. */
+  @SignalMethod
+  void repairNow();
+
+  /** Re-check (deep) one integration's Schedules, now. */
+  @SignalMethod
+  void repairIntegration(String integrationId);
+
+  /** The newest report; null before the first run. */
+  @QueryMethod
+  DriftReport lastReport();
+
+  @QueryMethod
+  DriftState state();
+
+  /** A deep scan that starts after this request; returns its report. */
+  @UpdateMethod
+  DriftReport repair();
+}

@@ -1,0 +1,182 @@
+package dev.syncplane.temporal.drift;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The drift-repair loop: wait for the interval or a request; scan; let each suspect integration's
+ * executor confirm and repair; store the report. Continues as new every {@link #CYCLES_PER_RUN} runs (or
+ * when Temporal suggests it), carrying the last report and the next due time.
+ */
+public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
+  static final int CYCLES_PER_RUN = 100;
+  /** Integrations per repair activity, and repair activities in flight at once. */
+  static final int CHUNK = 20;
+  static final int PARALLEL = 4;
+
+  private final DriftActivities activities =
+      Workflow.newActivityStub(
+          DriftActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofHours(2))
+              .setHeartbeatTimeout(Duration.ofMinutes(2))
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setMaximumInterval(Duration.ofSeconds(30))
+                      .setMaximumAttempts(5) // then the report says so, and the next run tries again
+                      .build())
+              .build());
+
+  /** Reading the worker's config cannot fail for long: retried until it answers. */
+  private final DriftActivities config =
+      Workflow.newActivityStub(
+          DriftActivities.class,
+          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+
+  private DriftReport lastReport;
+  private DriftReport lastOnDemand;
+  private long cycle;
+  private long nextRunAt;
+  private boolean running;
+  private boolean fullRequested;
+  private final Set<String> integrationsRequested = new LinkedHashSet<>();
+  private int onDemandStarted;
+  private int onDemandFinished;
+  private int scans;
+
+  @WorkflowInit
+  public DriftRepairWorkflowImpl(DriftRepairInput input) {
+    this.lastReport = input.lastReport();
+    this.cycle = input.cycle();
+    this.nextRunAt = input.nextRunAtMillis();
+  }
+
+  @Override
+  public void run(DriftRepairInput input) {
+    DriftSettings settings = config.settings();
+    if (nextRunAt == 0) {
+      nextRunAt = Workflow.currentTimeMillis() + settings.intervalMs();
+    }
+    int runs = 0;
+    while (true) {
+      if ((runs >= CYCLES_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) && !pending()) {
+        Workflow.await(() -> Workflow.isEveryHandlerFinished() || pending());
+        if (!pending()) {
+          Workflow.continueAsNew(new DriftRepairInput(lastReport, cycle, nextRunAt));
+        }
+      }
+      long wait = Math.max(0, nextRunAt - Workflow.currentTimeMillis());
+      Workflow.await(Duration.ofMillis(wait), this::pending);
+      if (fullRequested) {
+        fullRequested = false;
+        onDemandStarted++;
+        lastOnDemand = runOnce(DriftReport.ON_DEMAND, true, null, settings);
+        onDemandFinished++;
+      } else if (!integrationsRequested.isEmpty()) {
+        List<String> only = new ArrayList<>(integrationsRequested);
+        integrationsRequested.clear();
+        runOnce(DriftReport.INTEGRATION, true, only, settings);
+      } else if (Workflow.currentTimeMillis() >= nextRunAt) {
+        cycle++;
+        boolean deep = settings.deepScanEvery() > 0 && cycle % settings.deepScanEvery() == 0;
+        runOnce(DriftReport.PERIODIC, deep, null, settings);
+        nextRunAt = Workflow.currentTimeMillis() + settings.intervalMs();
+      } else {
+        continue;
+      }
+      runs++;
+      settings = config.settings();
+    }
+  }
+
+  private DriftReport runOnce(String trigger, boolean deep, List<String> only, DriftSettings settings) {
+    running = true;
+    Instant started = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    String scanId = Workflow.getInfo().getRunId() + ":" + (++scans);
+    DriftTally tally = new DriftTally(settings.maxIdsInReport());
+    try {
+      ScanResult scan =
+          only != null ? new ScanResult(only, 0, 0, 0) : activities.scan(new ScanRequest(scanId, deep));
+      tally.scanned(scan);
+      List<String> suspects = scan.suspects();
+      for (int from = 0; from < suspects.size(); from += CHUNK * PARALLEL) {
+        List<Promise<List<IntegrationRepair>>> inFlight = new ArrayList<>();
+        for (int i = from; i < Math.min(suspects.size(), from + CHUNK * PARALLEL); i += CHUNK) {
+          RepairBatch batch =
+              new RepairBatch(scanId, suspects.subList(i, Math.min(suspects.size(), i + CHUNK)), settings.maxIdsInReport());
+          inFlight.add(Async.function(activities::repairIntegrations, batch));
+        }
+        for (Promise<List<IntegrationRepair>> p : inFlight) {
+          try {
+            p.get().forEach(tally::add);
+          } catch (ActivityFailure e) {
+            tally.error(message(e));
+          }
+        }
+      }
+    } catch (ActivityFailure e) {
+      tally.error(message(e));
+    }
+    DriftReport report =
+        tally.report(scanId, trigger, deep, started, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+    lastReport = report;
+    running = false;
+    try {
+      activities.store(report);
+    } catch (ActivityFailure e) {
+      // the report stays available through the query; the DB copy is lost for this run only
+    }
+    return report;
+  }
+
+  private static String message(ActivityFailure e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    return cause.getMessage();
+  }
+
+  private boolean pending() {
+    return fullRequested || !integrationsRequested.isEmpty();
+  }
+
+  @Override
+  public void repairNow() {
+    fullRequested = true;
+  }
+
+  @Override
+  public void repairIntegration(String integrationId) {
+    if (integrationId != null && !integrationId.isBlank()) {
+      integrationsRequested.add(integrationId);
+    }
+  }
+
+  @Override
+  public DriftReport lastReport() {
+    return lastReport;
+  }
+
+  @Override
+  public DriftState state() {
+    return new DriftState(running, nextRunAt == 0 ? null : Instant.ofEpochMilli(nextRunAt), lastReport);
+  }
+
+  @Override
+  public DriftReport repair() {
+    int ticket = onDemandStarted + 1; // a scan that starts after this request
+    fullRequested = true;
+    Workflow.await(() -> onDemandFinished >= ticket);
+    return lastOnDemand;
+  }
+}

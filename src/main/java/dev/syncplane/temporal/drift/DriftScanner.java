@@ -1,0 +1,156 @@
+package dev.syncplane.temporal.drift;
+
+import dev.syncplane.core.Connection;
+import dev.syncplane.core.Integration;
+import dev.syncplane.core.IntegrationState;
+import dev.syncplane.db.ConnectionDao;
+import dev.syncplane.db.ConnectionDao.IntegrationCount;
+import dev.syncplane.db.IntegrationDao;
+import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.Names.ScheduleKey;
+import dev.syncplane.temporal.schedules.ActualSchedule;
+import dev.syncplane.temporal.schedules.DesiredSchedule;
+import dev.syncplane.temporal.schedules.ScheduleClassifier;
+import dev.syncplane.temporal.schedules.ScheduleClassifier.State;
+import dev.syncplane.temporal.schedules.ScheduleClassifier.Verdict;
+import dev.syncplane.temporal.schedules.ScheduleGateway;
+import io.temporal.client.schedules.ScheduleListDescription;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Finds the integrations that may have drifted, from the Schedule list and the DB, without a describe
+ * per Schedule. Pages through both: the list {@code ScheduleId STARTS_WITH "sync:"} (page by page, each
+ * page joined with the DB in two queries), then the DB's connection counts per integration (keyset).
+ *
+ * <p>A list entry shows interval, paused, workflow type and the search attributes; it cannot show the
+ * action's arguments, workflow id or task queue. A deep scan therefore makes every integration with
+ * connections a suspect, so that its executor describes every Schedule.
+ */
+public class DriftScanner {
+  private final IntegrationDao integrations;
+  private final ConnectionDao connections;
+  private final UpdateRunDao updates;
+  private final ScheduleGateway gateway;
+  private final int pageSize;
+
+  public DriftScanner(
+      IntegrationDao integrations, ConnectionDao connections, UpdateRunDao updates, ScheduleGateway gateway, int pageSize) {
+    this.integrations = integrations;
+    this.connections = connections;
+    this.updates = updates;
+    this.gateway = gateway;
+    this.pageSize = pageSize;
+  }
+
+  public ScanResult scan(boolean deep, Runnable heartbeat) {
+    Set<String> suspects = new TreeSet<>();
+    Map<String, Integer> listed = new HashMap<>();
+    Map<String, Optional<Integration>> configs = new HashMap<>();
+    Map<String, Boolean> propagating = new HashMap<>();
+    int[] total = {0};
+    List<ScheduleListDescription> page = new ArrayList<>(pageSize);
+    try (Stream<ScheduleListDescription> all = gateway.list(Names.schedulesWithOurPrefixQuery(), pageSize)) {
+      all.forEach(d -> {
+        page.add(d);
+        if (page.size() == pageSize) {
+          total[0] += page.size();
+          scanPage(page, deep, suspects, listed, configs, propagating);
+          page.clear();
+          heartbeat.run();
+        }
+      });
+    }
+    total[0] += page.size();
+    scanPage(page, deep, suspects, listed, configs, propagating);
+
+    int integrationCount = 0, connectionCount = 0;
+    String after = null;
+    List<IntegrationCount> counts;
+    do {
+      counts = connections.countsByIntegration(after, pageSize);
+      for (IntegrationCount c : counts) {
+        integrationCount++;
+        connectionCount += c.connections();
+        if (deep || listed.getOrDefault(c.integrationId(), 0) < c.connections()) {
+          suspects.add(c.integrationId()); // deep, or a connection whose Schedule the list does not show
+        }
+      }
+      after = counts.isEmpty() ? after : counts.get(counts.size() - 1).integrationId();
+      heartbeat.run();
+    } while (counts.size() == pageSize);
+    return new ScanResult(List.copyOf(suspects), integrationCount, connectionCount, total[0]);
+  }
+
+  private void scanPage(
+      List<ScheduleListDescription> page,
+      boolean deep,
+      Set<String> suspects,
+      Map<String, Integer> listed,
+      Map<String, Optional<Integration>> configs,
+      Map<String, Boolean> propagating) {
+    List<ScheduleListDescription> ours = new ArrayList<>();
+    List<ScheduleKey> keys = new ArrayList<>();
+    for (ScheduleListDescription d : page) {
+      Optional<ScheduleKey> key = Names.parseScheduleId(d.getScheduleId());
+      if (key.isPresent()) {
+        ours.add(d);
+        keys.add(key.get());
+      }
+    }
+    if (ours.isEmpty()) {
+      return;
+    }
+    List<String> unknown =
+        keys.stream().map(ScheduleKey::integrationId).distinct().filter(id -> !configs.containsKey(id)).toList();
+    if (!unknown.isEmpty()) {
+      Map<String, Integration> found =
+          integrations.findAll(unknown).stream().collect(Collectors.toMap(Integration::id, Function.identity()));
+      unknown.forEach(id -> configs.put(id, Optional.ofNullable(found.get(id))));
+    }
+    Map<ScheduleKey, Connection> existing =
+        connections
+            .findPairs(
+                keys.stream().map(ScheduleKey::integrationId).toArray(String[]::new),
+                keys.stream().map(ScheduleKey::customerId).toArray(String[]::new))
+            .stream()
+            .collect(Collectors.toMap(c -> new ScheduleKey(c.integrationId(), c.customerId()), Function.identity()));
+
+    for (int i = 0; i < ours.size(); i++) {
+      ScheduleKey key = keys.get(i);
+      ActualSchedule actual = ActualSchedule.of(ours.get(i));
+      Connection connection = existing.get(key);
+      if (connection == null) {
+        if (key.integrationId().equals(actual.integrationIdAttribute())) {
+          suspects.add(key.integrationId()); // an orphan: ours by id and by search attribute
+        }
+        continue;
+      }
+      listed.merge(key.integrationId(), 1, Integer::sum);
+      Optional<Integration> integration = configs.get(key.integrationId());
+      if (deep || integration.isEmpty() || integration.get().state() != IntegrationState.ACTIVE) {
+        continue;
+      }
+      Verdict verdict =
+          ScheduleClassifier.classify(
+              DesiredSchedule.of(connection, integration.get().scheduleConfig()), Optional.of(actual));
+      if (verdict.inSync()) {
+        continue;
+      }
+      if (verdict.state() == State.STALE
+          && propagating.computeIfAbsent(key.integrationId(), id -> updates.active(id).isPresent())) {
+        continue; // the update on its way will write it
+      }
+      suspects.add(key.integrationId());
+    }
+  }
+}

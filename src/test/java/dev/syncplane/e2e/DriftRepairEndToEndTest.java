@@ -1,0 +1,302 @@
+package dev.syncplane.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncplane.SyncplaneConfiguration;
+import dev.syncplane.support.Api;
+import dev.syncplane.support.Api.Response;
+import dev.syncplane.support.Eventually;
+import dev.syncplane.support.ServiceHarness;
+import dev.syncplane.support.TestTemporal;
+import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.schedules.ScheduleGateway;
+import dev.syncplane.temporal.sync.SyncConnectionWorkflow;
+import dev.syncplane.temporal.sync.SyncRequest;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleIntervalSpec;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleSpec;
+import io.temporal.client.schedules.ScheduleUpdate;
+import io.temporal.common.SearchAttributes;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Drift repair against the real Temporal dev server and a real PostgreSQL: Schedules are edited behind
+ * the system's back with the SDK, and repair is asked for with the real {@code temporal} CLI.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class DriftRepairEndToEndTest {
+  static final DropwizardAppExtension<SyncplaneConfiguration> APP = ServiceHarness.app();
+  private static final Duration CONVERGE = Duration.ofSeconds(30);
+
+  private final Api api = ServiceHarness.api(APP);
+  private final ScheduleClient schedules = ServiceHarness.schedules();
+
+  @BeforeAll
+  static void migrate() throws Exception {
+    APP.getApplication().run("db", "migrate", "config.yml");
+  }
+
+  @Test
+  void everyKindOfDriftIsRepairedOnARepairNowSignalAndOthersSchedulesAreUntouched() {
+    String id = createIntegration(newId("drift"), 3_600_000);
+    List<JsonNode> connections = connect(id, 5);
+    Eventually.within(CONVERGE, () -> connections.forEach(c -> assertMatchesDb(id, c)));
+    awaitDriftRepairRunning();
+    String baseline = repairNowOverRest(); // whatever earlier tests left behind is repaired first
+
+    String interval = scheduleId(connections.get(0));
+    String paused = scheduleId(connections.get(1));
+    String deleted = scheduleId(connections.get(2));
+    String arguments = scheduleId(connections.get(3));
+    schedules.getHandle(interval).update(in -> new ScheduleUpdate(
+        Schedule.newBuilder(in.getDescription().getSchedule())
+            .setSpec(ScheduleSpec.newBuilder().setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofMinutes(7)))).build())
+            .build()));
+    schedules.getHandle(paused).pause("paused by hand");
+    schedules.getHandle(deleted).delete();
+    schedules.getHandle(arguments).update(in -> {
+      ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) in.getDescription().getSchedule().getAction();
+      return new ScheduleUpdate(
+          Schedule.newBuilder(in.getDescription().getSchedule())
+              .setAction(ScheduleActionStartWorkflow.newBuilder(action)
+                  .setArguments(new SyncRequest(id, "someone-elses-connection", "customer-3"))
+                  .build())
+              .build());
+    });
+    String orphan = Names.scheduleId(id, "gone-customer");
+    createSchedule(orphan, ours(id, "gone-customer"));
+    String otherId = "nightly-report-" + id;
+    createSchedule(otherId, ours(id, "customer-0")); // our search attributes, not our id scheme
+    String lookalike = Names.scheduleId(id, "hand-made");
+    createSchedule(lookalike, SearchAttributes.EMPTY); // our id scheme, not our search attributes
+    ScheduleDescription otherBefore = schedules.getHandle(otherId).describe();
+    ScheduleDescription lookalikeBefore = schedules.getHandle(lookalike).describe();
+
+    TestTemporal.get().cli(
+        "workflow", "signal", "--workflow-id", Names.DRIFT_REPAIR_WORKFLOW_ID, "--name", "repairNow");
+
+    Eventually.within(CONVERGE, () -> {
+      connections.forEach(c -> assertMatchesDb(id, c));
+      assertThat(exists(orphan)).as("orphan deleted").isFalse();
+    });
+    JsonNode report = Eventually.value(CONVERGE, () -> api.get("/api/v1/drift-repair").json().get("lastReport"),
+        r -> r != null && !r.isNull() && !r.get("scanId").asText().equals(baseline)
+            && r.get("trigger").asText().equals("ON_DEMAND"));
+    assertThat(report.get("counts")).as(report.toString()).isEqualTo(counts(1, 1, 1, 0, 1, 1));
+    assertThat(report.get("repaired").asInt()).isEqualTo(5);
+    assertThat(report.at("/ids/INTERVAL").toString()).contains(interval);
+    assertThat(report.at("/ids/PAUSED").toString()).contains(paused);
+    assertThat(report.at("/ids/MISSING").toString()).contains(deleted);
+    assertThat(report.at("/ids/ACTION").toString()).contains(arguments);
+    assertThat(report.at("/ids/ORPHAN").toString()).contains(orphan);
+    assertThat(report.get("errors")).isEmpty();
+    assertThat(report.get("durationMs").asLong()).isPositive();
+
+    assertUntouched(otherBefore, schedules.getHandle(otherId).describe());
+    assertUntouched(lookalikeBefore, schedules.getHandle(lookalike).describe());
+    assertThat(TestTemporal.get().cli(
+            "workflow", "query", "--workflow-id", Names.DRIFT_REPAIR_WORKFLOW_ID, "--type", "lastReport"))
+        .contains(report.get("scanId").asText());
+    schedules.getHandle(otherId).delete();
+    schedules.getHandle(lookalike).delete();
+  }
+
+  @Test
+  void statusShowsInSyncThenTheDriftThenInSyncAgainAfterRepairIntegration() {
+    String id = createIntegration(newId("status"), 3_600_000);
+    List<JsonNode> connections = connect(id, 3);
+    Eventually.within(CONVERGE, () -> assertThat(status(id)).isEqualTo(
+        Map.of("inSync", true, "total", 3, "inSync#", 3, "stale", 0, "missing", 0, "drifted", 0)));
+    JsonNode body = api.get("/api/v1/integrations/" + id + "/status").json();
+    assertThat(body.get("desiredVersion").asLong()).isEqualTo(1);
+    assertThat(body.get("activeUpdate").isNull()).isTrue();
+
+    schedules.getHandle(scheduleId(connections.get(0))).pause("behind the back");
+    schedules.getHandle(scheduleId(connections.get(1))).delete();
+    Eventually.within(CONVERGE, () -> assertThat(status(id)).isEqualTo(
+        Map.of("inSync", false, "total", 3, "inSync#", 1, "stale", 0, "missing", 1, "drifted", 1)));
+
+    awaitDriftRepairRunning();
+    TestTemporal.get().cli("workflow", "signal", "--workflow-id", Names.DRIFT_REPAIR_WORKFLOW_ID,
+        "--name", "repairIntegration", "--input", "\"" + id + "\"");
+    Eventually.within(CONVERGE, () -> assertThat(status(id)).isEqualTo(
+        Map.of("inSync", true, "total", 3, "inSync#", 3, "stale", 0, "missing", 0, "drifted", 0)));
+    assertThat(api.get("/api/v1/integrations/nope-" + id + "/status").status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/integrations/bad:id/status").status()).isEqualTo(400);
+  }
+
+  @Test
+  void dryRunPrintsWhatWouldChangeAndChangesNothing() throws Exception {
+    String id = createIntegration(newId("dry"), 3_600_000);
+    List<JsonNode> connections = connect(id, 2);
+    Eventually.within(CONVERGE, () -> connections.forEach(c -> assertMatchesDb(id, c)));
+    String paused = scheduleId(connections.get(0));
+    String deleted = scheduleId(connections.get(1));
+    schedules.getHandle(paused).pause("behind the back");
+    schedules.getHandle(deleted).delete();
+
+    String output = runCommand("repair-drift", "--dry-run", "config.yml");
+
+    assertThat(output).contains("would repair PAUSED " + paused).contains("would repair MISSING " + deleted)
+        .contains("nothing was changed");
+    assertThat(schedules.getHandle(paused).describe().getSchedule().getState().isPaused()).isTrue();
+    assertThat(exists(deleted)).isFalse();
+
+    Eventually.within(CONVERGE, () -> assertThat(runCommand("out-of-sync", "config.yml"))
+        .contains(id + " version=1 total=2 inSync=0 stale=0 missing=1 drifted=1"));
+  }
+
+  // --- helpers
+
+  private static String newId(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private String createIntegration(String id, long periodMs) {
+    Response r = api.post("/api/v1/integrations",
+        Map.of("id", id, "provider", "salesforce", "name", "Salesforce " + id, "periodMs", periodMs));
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return id;
+  }
+
+  private List<JsonNode> connect(String id, int customers) {
+    List<JsonNode> connections = new ArrayList<>();
+    for (int i = 0; i < customers; i++) {
+      Response r = api.post("/api/v1/integrations/" + id + "/connections", Map.of("customerId", "customer-" + i));
+      assertThat(r.status()).as(r.toString()).isEqualTo(201);
+      connections.add(r.json());
+    }
+    return connections;
+  }
+
+  private static String scheduleId(JsonNode connection) {
+    return connection.get("scheduleId").asText();
+  }
+
+  private void assertMatchesDb(String id, JsonNode c) {
+    JsonNode db = api.get("/api/v1/integrations/" + id).json();
+    ScheduleDescription d = schedules.getHandle(scheduleId(c)).describe();
+    assertThat(d.getSchedule().getSpec().getIntervals()).extracting(ScheduleIntervalSpec::getEvery)
+        .containsExactly(Duration.ofMillis(db.get("periodMs").asLong()));
+    assertThat(d.getSchedule().getState().isPaused()).isEqualTo(!db.get("syncEnabled").asBoolean());
+    assertThat(ScheduleGateway.versionOf(d)).isEqualTo(db.get("version").asLong());
+    assertThat(d.getTypedSearchAttributes().get(Names.INTEGRATION_ID)).isEqualTo(id);
+    ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) d.getSchedule().getAction();
+    assertThat(action.getWorkflowType()).isEqualTo("SyncConnectionWorkflow");
+    assertThat(action.getOptions().getTaskQueue()).isEqualTo(Names.SYNC_TASK_QUEUE);
+    assertThat(action.getArguments().get(0, SyncRequest.class))
+        .isEqualTo(new SyncRequest(id, c.get("id").asText(), c.get("customerId").asText()));
+  }
+
+  private static SearchAttributes ours(String integrationId, String customerId) {
+    return SearchAttributes.newBuilder()
+        .set(Names.INTEGRATION_ID, integrationId)
+        .set(Names.CUSTOMER_ID, customerId)
+        .set(Names.CONFIG_VERSION, 1L)
+        .build();
+  }
+
+  private void createSchedule(String scheduleId, SearchAttributes attributes) {
+    Schedule schedule = Schedule.newBuilder()
+        .setAction(ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType(SyncConnectionWorkflow.class)
+            .setArguments(new SyncRequest("x", "y", "z"))
+            .setOptions(WorkflowOptions.newBuilder().setWorkflowId(scheduleId).setTaskQueue("elsewhere").build())
+            .build())
+        .setSpec(ScheduleSpec.newBuilder().setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofHours(1)))).build())
+        .build();
+    ScheduleOptions.Builder options = ScheduleOptions.newBuilder();
+    if (attributes.size() > 0) {
+      options.setTypedSearchAttributes(attributes);
+    }
+    schedules.createSchedule(scheduleId, schedule, options.build());
+  }
+
+  private boolean exists(String scheduleId) {
+    try {
+      schedules.getHandle(scheduleId).describe();
+      return true;
+    } catch (RuntimeException e) {
+      if (ScheduleGateway.isNotFound(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static void assertUntouched(ScheduleDescription before, ScheduleDescription after) {
+    assertThat(after.getSchedule().getSpec()).isEqualTo(before.getSchedule().getSpec());
+    assertThat(after.getSchedule().getState().isPaused()).isEqualTo(before.getSchedule().getState().isPaused());
+    ScheduleActionStartWorkflow a = (ScheduleActionStartWorkflow) after.getSchedule().getAction();
+    ScheduleActionStartWorkflow b = (ScheduleActionStartWorkflow) before.getSchedule().getAction();
+    assertThat(a.getOptions().getTaskQueue()).isEqualTo(b.getOptions().getTaskQueue());
+    assertThat(a.getArguments().get(0, SyncRequest.class)).isEqualTo(b.getArguments().get(0, SyncRequest.class));
+    assertThat(after.getTypedSearchAttributes().size()).isEqualTo(before.getTypedSearchAttributes().size());
+  }
+
+  private static JsonNode counts(int interval, int paused, int action, int version, int missing, int orphan) {
+    return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Map.of(
+        "INTERVAL", interval, "PAUSED", paused, "ACTION", action, "VERSION", version, "MISSING", missing, "ORPHAN", orphan));
+  }
+
+  private Map<String, Object> status(String id) {
+    Response r = api.get("/api/v1/integrations/" + id + "/status");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    JsonNode s = r.json().get("schedules");
+    return Map.of("inSync", r.json().get("inSync").asBoolean(), "total", s.get("total").asInt(),
+        "inSync#", s.get("inSync").asInt(), "stale", s.get("stale").asInt(), "missing", s.get("missing").asInt(),
+        "drifted", s.get("drifted").asInt());
+  }
+
+  private static void awaitDriftRepairRunning() {
+    Eventually.within(CONVERGE, () -> assertThat(ServiceHarness.workflows()
+            .newUntypedWorkflowStub(Names.DRIFT_REPAIR_WORKFLOW_ID, Optional.empty(), Optional.empty())
+            .describe().getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING));
+  }
+
+  /** POST /api/v1/drift-repair; returns the report's scan id. */
+  private String repairNowOverRest() {
+    Response r = api.post("/api/v1/drift-repair", null);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.json().get("trigger").asText()).isEqualTo("ON_DEMAND");
+    return r.json().get("scanId").asText();
+  }
+
+  /** Runs a Dropwizard command of the service (with this test's config overrides) and returns what it printed. */
+  private static synchronized String runCommand(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      APP.getApplication().run(args);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      System.setOut(original);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+}

@@ -116,6 +116,9 @@ class DriftRepairEndToEndTest {
 
     assertUntouched(otherBefore, schedules.getHandle(otherId).describe());
     assertUntouched(lookalikeBefore, schedules.getHandle(lookalike).describe());
+    assertThat(APP.getEnvironment().metrics().counter("syncplane.drift.repaired.orphan").getCount()).isPositive();
+    assertThat(APP.getEnvironment().metrics().counter("syncplane.drift.scans").getCount()).isGreaterThanOrEqualTo(2);
+    assertThat(APP.getEnvironment().healthChecks().runHealthCheck("drift-repair").isHealthy()).isTrue();
     assertThat(TestTemporal.get().cli(
             "workflow", "query", "--workflow-id", Names.DRIFT_REPAIR_WORKFLOW_ID, "--type", "lastReport"))
         .contains(report.get("scanId").asText());

@@ -32,6 +32,8 @@ import dev.syncplane.core.UpdateRun;
 import dev.syncplane.core.UpdateState;
 import dev.syncplane.support.Eventually;
 import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.drift.IntegrationRepair;
+import dev.syncplane.temporal.drift.RepairCommand;
 import dev.syncplane.temporal.update.ExecutorFixtures.Gate;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -219,6 +221,43 @@ class UpdateIntegrationWorkflowTest {
     assertThat(events)
         .containsExactly(
             "batch-1 start", "batch-1 end", "connect start", "connect end", "batch-2 start", "batch-2 end");
+  }
+
+  @Test
+  void driftRepairWaitsForTheLockAndLeavesStaleSchedulesToAPassUnderWay(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws InterruptedException {
+    RepairCommand repair = new RepairCommand(INTEGRATION, "scan-1", 10, false);
+    IntegrationRepair nothing = new IntegrationRepair(INTEGRATION, 4, java.util.Map.of(), 0, java.util.Map.of(), 2, null);
+    when(store.commitChange(any())).thenReturn(commit("u-1", 1));
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 4));
+    Gate firstBatch = new Gate();
+    AtomicInteger batches = new AtomicInteger();
+    when(schedules.fanOutBatch(any())).thenAnswer(call -> {
+      if (batches.incrementAndGet() == 1) {
+        firstBatch.pass();
+        return batch("c2", false, 1, 2);
+      }
+      return batch("c4", true, 1, 2);
+    });
+    when(schedules.repair(any())).thenReturn(nothing);
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+
+    executor.change(change("u-1", null));
+    firstBatch.awaitEntered();
+    WorkflowUpdateHandle<IntegrationRepair> pending =
+        WorkflowClient.startUpdate(
+            executor::repair,
+            repair,
+            UpdateOptions.newBuilder(IntegrationRepair.class).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
+    assertThat(scheduledActivities(client)).containsExactly("CommitChange", "BeginFanOut", "FanOutBatch");
+    firstBatch.open();
+
+    assertThat(pending.getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(nothing);
+    verify(schedules).repair(repair.withSkipStale(true)); // between two batches of the pass
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
+
+    executor.repair(repair); // idle now: a stale Schedule is drift
+    verify(schedules).repair(repair.withSkipStale(false));
   }
 
   @Test

@@ -50,7 +50,7 @@ public class DriftActivitiesImpl implements DriftActivities {
   @Override
   public ScanResult scan(ScanRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
-    return scanner.scan(request.deep(), () -> context.heartbeat(null));
+    return scanner.scan(request.deep(), request.resumeAfter(), () -> context.heartbeat(null));
   }
 
   @Override

@@ -24,6 +24,8 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
   /** Integrations per repair activity, and repair activities in flight at once. */
   static final int CHUNK = 20;
   static final int PARALLEL = 4;
+  /** Repair batches per run at most (larger batches when there are many suspects): bounds the history. */
+  static final int MAX_BATCHES = 200;
 
   private final DriftActivities activities =
       Workflow.newActivityStub(
@@ -55,12 +57,14 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
   private int onDemandStarted;
   private int onDemandFinished;
   private int scans;
+  private String resumeAfter;
 
   @WorkflowInit
   public DriftRepairWorkflowImpl(DriftRepairInput input) {
     this.lastReport = input.lastReport();
     this.cycle = input.cycle();
     this.nextRunAt = input.nextRunAtMillis();
+    this.resumeAfter = input.resumeAfter();
   }
 
   @Override
@@ -74,7 +78,7 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
       if ((runs >= CYCLES_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) && !pending()) {
         Workflow.await(() -> Workflow.isEveryHandlerFinished() || pending());
         if (!pending()) {
-          Workflow.continueAsNew(new DriftRepairInput(lastReport, cycle, nextRunAt));
+          Workflow.continueAsNew(new DriftRepairInput(lastReport, cycle, nextRunAt, resumeAfter));
         }
       }
       long wait = Math.max(0, nextRunAt - Workflow.currentTimeMillis());
@@ -108,14 +112,19 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
     DriftTally tally = new DriftTally(settings.maxIdsInReport());
     try {
       ScanResult scan =
-          only != null ? new ScanResult(only, 0, 0, 0) : activities.scan(new ScanRequest(scanId, deep));
+          only != null ? new ScanResult(only, 0, 0, 0) : activities.scan(new ScanRequest(scanId, deep, resumeAfter));
+      if (only == null) {
+        resumeAfter = scan.resumeAfter();
+      }
       tally.scanned(scan);
       List<String> suspects = scan.suspects();
-      for (int from = 0; from < suspects.size(); from += CHUNK * PARALLEL) {
+      int chunk = Math.max(CHUNK, (suspects.size() + MAX_BATCHES - 1) / MAX_BATCHES);
+      for (int from = 0; from < suspects.size(); from += chunk * PARALLEL) {
         List<Promise<List<IntegrationRepair>>> inFlight = new ArrayList<>();
-        for (int i = from; i < Math.min(suspects.size(), from + CHUNK * PARALLEL); i += CHUNK) {
+        for (int i = from; i < Math.min(suspects.size(), from + chunk * PARALLEL); i += chunk) {
           RepairBatch batch =
-              new RepairBatch(scanId, suspects.subList(i, Math.min(suspects.size(), i + CHUNK)), settings.maxIdsInReport());
+              new RepairBatch(scanId, List.copyOf(suspects.subList(i, Math.min(suspects.size(), i + chunk))),
+                  settings.maxIdsInReport());
           inFlight.add(Async.function(activities::repairIntegrations, batch));
         }
         for (Promise<List<IntegrationRepair>> p : inFlight) {

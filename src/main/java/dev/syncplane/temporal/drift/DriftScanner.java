@@ -52,8 +52,18 @@ public class DriftScanner {
     this.pageSize = pageSize;
   }
 
+  /**
+   * Suspects per run at most: one run's list of integration ids stays far below Temporal's payload
+   * limit, and its repair batches below the history budget; the rest get their turn in the next runs.
+   */
+  public static final int MAX_SUSPECTS = 20_000;
+
   public ScanResult scan(boolean deep, Runnable heartbeat) {
-    Set<String> suspects = new TreeSet<>();
+    return scan(deep, null, heartbeat);
+  }
+
+  public ScanResult scan(boolean deep, String resumeAfter, Runnable heartbeat) {
+    TreeSet<String> suspects = new TreeSet<>();
     Map<String, Integer> listed = new HashMap<>();
     Map<String, Optional<Integration>> configs = new HashMap<>();
     Map<String, Boolean> propagating = new HashMap<>();
@@ -88,7 +98,7 @@ public class DriftScanner {
       after = counts.isEmpty() ? after : counts.get(counts.size() - 1).integrationId();
       heartbeat.run();
     } while (counts.size() == pageSize);
-    return new ScanResult(List.copyOf(suspects), integrationCount, connectionCount, total[0]);
+    return ScanResult.of(suspects, MAX_SUSPECTS, resumeAfter, integrationCount, connectionCount, total[0]);
   }
 
   private void scanPage(

@@ -31,6 +31,9 @@ public final class DriftTally {
 
   public DriftTally scanned(ScanResult result) {
     this.scan = result;
+    if (result.suspectsFound() > result.suspects().size()) {
+      note(skipped, (result.suspectsFound() - result.suspects().size()) + " suspect integrations wait for the next run");
+    }
     return this;
   }
 
@@ -62,7 +65,7 @@ public final class DriftTally {
   public DriftReport report(String scanId, String trigger, boolean deep, Instant startedAt, Instant finishedAt) {
     return new DriftReport(
         scanId, trigger, deep, startedAt, finishedAt, finishedAt.toEpochMilli() - startedAt.toEpochMilli(),
-        scan.integrations(), scan.connections(), scan.schedulesListed(), scan.suspects().size(),
+        scan.integrations(), scan.connections(), scan.schedulesListed(), scan.suspectsFound(),
         checked, repaired, new EnumMap<>(counts), new EnumMap<>(ids), staleLeft,
         List.copyOf(skipped), List.copyOf(errors));
   }

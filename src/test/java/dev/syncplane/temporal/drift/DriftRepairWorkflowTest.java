@@ -178,6 +178,22 @@ class DriftRepairWorkflowTest {
   }
 
   @Test
+  void moreSuspectsThanOneRunTakesAreTakenInTurnsAcrossRuns() {
+    java.util.TreeSet<String> all = new java.util.TreeSet<>(List.of("a", "b", "c", "d", "e"));
+    ScanResult first = ScanResult.of(all, 2, null, 5, 5, 5);
+    ScanResult second = ScanResult.of(all, 2, first.resumeAfter(), 5, 5, 5);
+    ScanResult third = ScanResult.of(all, 2, second.resumeAfter(), 5, 5, 5);
+    assertThat(first.suspects()).containsExactly("a", "b");
+    assertThat(second.suspects()).containsExactly("c", "d");
+    assertThat(third.suspects()).containsExactly("e", "a"); // wraps around
+    assertThat(first.suspectsFound()).isEqualTo(5);
+    assertThat(ScanResult.of(all, 5, "c", 5, 5, 5).resumeAfter()).isNull();
+    DriftReport report = new DriftTally(3).scanned(first).report("s", DriftReport.PERIODIC, true, T0, T0);
+    assertThat(report.suspects()).isEqualTo(5);
+    assertThat(report.skipped()).containsExactly("3 suspect integrations wait for the next run");
+  }
+
+  @Test
   void aFailingScanIsReportedAndTheWorkflowGoesOn(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     when(activities.scan(any()))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("visibility unavailable", "Test"))

@@ -172,6 +172,10 @@ class DriftRepairEndToEndTest {
 
     Eventually.within(CONVERGE, () -> assertThat(runCommand("out-of-sync", "config.yml"))
         .contains(id + " version=1 total=2 inSync=0 stale=0 missing=1 drifted=1"));
+
+    assertThat(runCommand("repair-drift", "config.yml")).contains("\"trigger\" : \"ON_DEMAND\"").contains(paused);
+    connections.forEach(c -> assertMatchesDb(id, c));
+    Eventually.within(CONVERGE, () -> assertThat(runCommand("out-of-sync", "config.yml")).doesNotContain(id));
   }
 
   // --- helpers
@@ -308,6 +312,9 @@ class DriftRepairEndToEndTest {
     String runId = running.describe().getExecution().getRunId();
 
     DriftRepairStarter.ensureRunning(ServiceHarness.workflows()); // as a second replica booting would
+    assertThat(TestTemporal.get().cli(
+            "workflow", "update", "execute", "--workflow-id", Names.DRIFT_REPAIR_WORKFLOW_ID, "--name", "repair"))
+        .contains("ON_DEMAND");
 
     assertThat(running.describe().getExecution().getRunId()).isEqualTo(runId);
     JsonNode view = api.get("/api/v1/drift-repair").json();

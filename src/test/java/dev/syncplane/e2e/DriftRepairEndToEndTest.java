@@ -10,7 +10,13 @@ import dev.syncplane.support.Api.Response;
 import dev.syncplane.support.Eventually;
 import dev.syncplane.support.ServiceHarness;
 import dev.syncplane.support.TestTemporal;
+import dev.syncplane.db.ConnectionDao;
+import dev.syncplane.db.IntegrationDao;
+import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.support.TestPostgres;
 import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.drift.DriftScanner;
+import dev.syncplane.temporal.drift.ScanResult;
 import dev.syncplane.temporal.drift.DriftRepairStarter;
 import dev.syncplane.temporal.drift.DriftRepairWorkflow;
 import dev.syncplane.temporal.schedules.ScheduleGateway;
@@ -40,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -176,6 +183,31 @@ class DriftRepairEndToEndTest {
     assertThat(runCommand("repair-drift", "config.yml")).contains("\"trigger\" : \"ON_DEMAND\"").contains(paused);
     connections.forEach(c -> assertMatchesDb(id, c));
     Eventually.within(CONVERGE, () -> assertThat(runCommand("out-of-sync", "config.yml")).doesNotContain(id));
+  }
+
+  @Test
+  void theListBasedScanSuspectsOnlyIntegrationsWithDriftWithoutADescribePerSchedule() {
+    String clean = createIntegration(newId("clean"), 3_600_000);
+    String edited = createIntegration(newId("edited"), 3_600_000);
+    String orphaned = createIntegration(newId("orphaned"), 3_600_000);
+    connect(clean, 2);
+    List<JsonNode> editedConnections = connect(edited, 2);
+    connect(orphaned, 1);
+    Jdbi jdbi = TestPostgres.jdbi();
+    DriftScanner scanner = new DriftScanner(jdbi.onDemand(IntegrationDao.class), jdbi.onDemand(ConnectionDao.class),
+        jdbi.onDemand(UpdateRunDao.class), new ScheduleGateway(schedules, 0), 2); // pages of 2: paging is exercised
+    Eventually.within(CONVERGE, () -> assertThat(scanner.scan(false, () -> {}).suspects())
+        .doesNotContain(clean, edited, orphaned));
+
+    schedules.getHandle(scheduleId(editedConnections.get(0))).pause("behind the back");
+    createSchedule(Names.scheduleId(orphaned, "gone"), ours(orphaned, "gone"));
+
+    Eventually.within(CONVERGE, () -> {
+      ScanResult shallow = scanner.scan(false, () -> {});
+      assertThat(shallow.suspects()).contains(edited, orphaned).doesNotContain(clean);
+      assertThat(shallow.schedulesListed()).isGreaterThanOrEqualTo(6);
+    });
+    assertThat(scanner.scan(true, () -> {}).suspects()).contains(clean, edited, orphaned); // deep: all of them
   }
 
   // --- helpers

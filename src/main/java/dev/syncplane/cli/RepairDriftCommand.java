@@ -64,7 +64,8 @@ public class RepairDriftCommand extends ConfiguredCommand<SyncplaneConfiguration
     int pageSize = config.driftRepair.pageSize;
     Instant started = Instant.now();
     ScanResult scan = new DriftScanner(s.integrations, s.connections, s.updates, s.gateway, pageSize).scan(true, () -> {});
-    DriftChecker checker = new DriftChecker(s.integrations, s.connections, s.gateway, pageSize);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(config.fanOut.parallelism);
+    DriftChecker checker = new DriftChecker(s.integrations, s.connections, s.gateway, pageSize, pool);
     DriftTally tally = new DriftTally(Integer.MAX_VALUE).scanned(scan);
     for (String integrationId : scan.suspects()) {
       boolean propagating = s.updates.active(integrationId).isPresent();
@@ -73,6 +74,7 @@ public class RepairDriftCommand extends ConfiguredCommand<SyncplaneConfiguration
       r.ids().forEach((kind, ids) -> ids.forEach(id -> out.println("would repair " + kind + " " + id)));
       tally.add(r);
     }
+    pool.shutdownNow();
     out.println("dry run: nothing was changed");
     return tally.report("dry-run", DriftReport.DRY_RUN, true, started, Instant.now());
   }

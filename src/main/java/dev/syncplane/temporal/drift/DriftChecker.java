@@ -24,6 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -36,12 +41,21 @@ public class DriftChecker {
   private final ConnectionDao connections;
   private final ScheduleGateway gateway;
   private final int pageSize;
+  private final ExecutorService writers;
 
-  public DriftChecker(IntegrationDao integrations, ConnectionDao connections, ScheduleGateway gateway, int pageSize) {
+  /** @param writers the shared pool that bounds Schedule calls in flight (the fan-out's), across integrations */
+  public DriftChecker(
+      IntegrationDao integrations, ConnectionDao connections, ScheduleGateway gateway, int pageSize, ExecutorService writers) {
     this.integrations = integrations;
     this.connections = connections;
     this.gateway = gateway;
     this.pageSize = pageSize;
+    this.writers = writers;
+  }
+
+  /** What one Schedule's check found: the kinds repaired (empty if none), or that it was left to a pass. */
+  private record One(Set<DriftKind> kinds, boolean staleLeft) {
+    static final One NOTHING = new One(Set.of(), false);
   }
 
   public IntegrationRepair check(RepairCommand command, boolean write, Runnable heartbeat) {
@@ -58,10 +72,20 @@ public class DriftChecker {
       List<Connection> page;
       do {
         page = connections.page(id, after, pageSize);
+        List<Future<One>> checks = new ArrayList<>(page.size());
         for (Connection c : page) {
           customers.add(c.customerId());
-          checkOne(DesiredSchedule.of(c, config), command, write, found);
-          heartbeat.run();
+          checks.add(writers.submit(() -> checkOne(DesiredSchedule.of(c, config), command, write)));
+        }
+        for (int i = 0; i < checks.size(); i++) {
+          One one = await(checks, i, heartbeat);
+          heartbeat.run(); // the SDK throttles heartbeats; this keeps a long page alive
+          found.checked++;
+          if (one.staleLeft()) {
+            found.staleLeft++;
+          } else if (!one.kinds().isEmpty()) {
+            found.add(one.kinds(), DesiredSchedule.of(page.get(i), config).scheduleId());
+          }
         }
         after = page.isEmpty() ? after : page.get(page.size() - 1).id();
       } while (page.size() == pageSize);
@@ -70,17 +94,38 @@ public class DriftChecker {
     return found.result(id);
   }
 
-  private void checkOne(DesiredSchedule desired, RepairCommand command, boolean write, Findings found) {
-    found.checked++;
+  /** Waits for one check, heartbeating; a cancelled or failed activity stops every check of the page. */
+  private static One await(List<Future<One>> checks, int i, Runnable heartbeat) {
+    try {
+      while (true) {
+        try {
+          return checks.get(i).get(1, TimeUnit.SECONDS);
+        } catch (TimeoutException stillRunning) {
+          heartbeat.run();
+        }
+      }
+    } catch (InterruptedException e) {
+      checks.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      checks.forEach(f -> f.cancel(true));
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (RuntimeException e) {
+      checks.forEach(f -> f.cancel(true));
+      throw e;
+    }
+  }
+
+  private One checkOne(DesiredSchedule desired, RepairCommand command, boolean write) {
     Optional<ActualSchedule> actual =
         gateway.describe(desired.scheduleId()).map(d -> ActualSchedule.of(desired.scheduleId(), d));
     Verdict verdict = ScheduleClassifier.classify(desired, actual);
     if (verdict.inSync()) {
-      return;
+      return One.NOTHING;
     }
     if (verdict.state() == State.STALE && command.skipStale()) {
-      found.staleLeft++;
-      return;
+      return new One(Set.of(), true);
     }
     if (write) {
       Outcome outcome =
@@ -88,10 +133,10 @@ public class DriftChecker {
               ? gateway.apply(desired)
               : gateway.repair(desired, () -> currentVersion(desired.connection().integrationId()));
       if (outcome != Outcome.CREATED && outcome != Outcome.UPDATED) {
-        return; // not drift after all (written meanwhile by the executor, or a newer committed version)
+        return One.NOTHING; // not drift after all (written meanwhile by the executor, or a newer committed version)
       }
     }
-    found.add(verdict.kinds(), desired.scheduleId());
+    return new One(verdict.kinds(), false);
   }
 
   /**

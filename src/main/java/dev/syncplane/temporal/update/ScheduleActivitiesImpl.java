@@ -61,7 +61,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     this.gateway = gateway;
     this.writers = writers;
     this.batchSize = batchSize;
-    this.drift = new DriftChecker(integrations, connections, gateway, batchSize);
+    this.drift = new DriftChecker(integrations, connections, gateway, batchSize, writers);
   }
 
   @Override

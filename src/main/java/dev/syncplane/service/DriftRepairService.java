@@ -49,10 +49,11 @@ public class DriftRepairService {
     DriftState state;
     try {
       state = workflow().query("state", DriftState.class);
-    } catch (WorkflowNotFoundException notStarted) {
-      state = null;
     } catch (RuntimeException e) {
-      throw IntegrationExecutor.translate(e);
+      if (!notFound(e)) {
+        throw IntegrationExecutor.translate(e);
+      }
+      state = null; // not started yet
     }
     DriftReport last = stored;
     if (state != null && state.lastReport() != null
@@ -80,13 +81,8 @@ public class DriftRepairService {
                       .setUpdateId(updateId)
                       .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
                       .build());
-    } catch (WorkflowNotFoundException notStarted) {
-      throw notRunning();
     } catch (RuntimeException e) {
-      if (e.getCause() instanceof WorkflowNotFoundException) {
-        throw notRunning();
-      }
-      throw IntegrationExecutor.translate(e);
+      throw notFound(e) ? notRunning() : IntegrationExecutor.translate(e);
     }
     try {
       return new Outcome(handle.getResultAsync().get(wait.toMillis(), TimeUnit.MILLISECONDS), null);
@@ -107,6 +103,15 @@ public class DriftRepairService {
 
   private WorkflowStub workflow() {
     return client.newUntypedWorkflowStub(Names.DRIFT_REPAIR_WORKFLOW_ID, Optional.empty(), Optional.empty());
+  }
+
+  private static boolean notFound(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WorkflowNotFoundException) {
+        return true;
+      }
+    }
+    return dev.syncplane.temporal.schedules.ScheduleGateway.isNotFound(e);
   }
 
   private static ApiException notRunning() {

@@ -78,7 +78,10 @@ public class DriftActivitiesImpl implements DriftActivities {
         if (e.code() == ErrorCode.TEMPORAL_UNAVAILABLE) {
           throw e; // the activity retries
         }
-        return IntegrationRepair.skipped(command.integrationId(), e.getMessage());
+        return IntegrationRepair.skipped(command.integrationId(), e.getMessage()); // e.g. being deleted
+      } catch (RuntimeException e) {
+        // One integration's failure must not hold back the others of the batch; the next run retries it.
+        return IntegrationRepair.skipped(command.integrationId(), "failed: " + e);
       }
     }
   }

@@ -81,7 +81,7 @@ public class DriftActivitiesImpl implements DriftActivities {
         return IntegrationRepair.skipped(command.integrationId(), e.getMessage()); // e.g. being deleted
       } catch (RuntimeException e) {
         // One integration's failure must not hold back the others of the batch; the next run retries it.
-        return IntegrationRepair.skipped(command.integrationId(), "failed: " + e);
+        return IntegrationRepair.failed(command.integrationId(), e.toString());
       }
     }
   }

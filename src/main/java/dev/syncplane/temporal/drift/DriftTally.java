@@ -39,7 +39,7 @@ public final class DriftTally {
 
   public DriftTally add(IntegrationRepair r) {
     if (r.skipped() != null) {
-      note(skipped, r.integrationId() + ": " + r.skipped());
+      note(r.skipped().startsWith(IntegrationRepair.FAILED) ? errors : skipped, r.integrationId() + ": " + r.skipped());
       return this;
     }
     checked += r.checked();

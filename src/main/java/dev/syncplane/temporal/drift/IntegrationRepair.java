@@ -23,7 +23,14 @@ public record IntegrationRepair(
     int staleLeft,
     String skipped) {
 
+  static final String FAILED = "failed: ";
+
   public static IntegrationRepair skipped(String integrationId, String why) {
     return new IntegrationRepair(integrationId, 0, Map.of(), 0, Map.of(), 0, why);
+  }
+
+  /** Not checked because the repair failed; the report lists it under {@code errors}. */
+  public static IntegrationRepair failed(String integrationId, String why) {
+    return skipped(integrationId, FAILED + why);
   }
 }

@@ -1,5 +1,6 @@
 package dev.syncplane.temporal.drift;
 
+import dev.syncplane.core.Ids;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -166,8 +167,10 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
 
   @Override
   public void repairIntegration(String integrationId) {
-    if (integrationId != null && !integrationId.isBlank()) {
+    if (Ids.isValid(integrationId)) { // an id that cannot exist would only start an empty executor
       integrationsRequested.add(integrationId);
+    } else {
+      Workflow.getLogger(DriftRepairWorkflowImpl.class).warn("repairIntegration ignored: not an integration id");
     }
   }
 

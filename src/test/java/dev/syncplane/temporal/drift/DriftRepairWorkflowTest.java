@@ -144,6 +144,7 @@ class DriftRepairWorkflowTest {
     startWorker(env, worker);
     DriftRepairWorkflow workflow = start(client, worker);
 
+    workflow.repairIntegration("not an id\"");
     workflow.repairIntegration("x");
 
     ArgumentCaptor<RepairBatch> batch = ArgumentCaptor.forClass(RepairBatch.class);

@@ -15,9 +15,11 @@ import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.db.UpdateRunDao;
 import dev.syncplane.health.TemporalHealthCheck;
+import dev.syncplane.metrics.SyncplaneMetrics;
 import dev.syncplane.resources.BodyLimitFilter;
 import dev.syncplane.resources.ConnectionResource;
 import dev.syncplane.resources.IntegrationResource;
+import dev.syncplane.resources.OpenApiResource;
 import dev.syncplane.resources.Paging;
 import dev.syncplane.resources.ProblemMappers;
 import dev.syncplane.service.ConnectionService;
@@ -40,6 +42,9 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.time.Duration;
@@ -48,6 +53,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /** Wiring only: builds the objects and registers them. */
 public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
+  /** Prometheus text exposition on the admin port. */
+  public static final String PROMETHEUS_PATH = "/metrics/prometheus";
 
   public static void main(String[] args) throws Exception {
     new SyncplaneApplication().run(args);
@@ -94,6 +101,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     ConnectionDao connections = jdbi.onDemand(ConnectionDao.class);
     UpdateRunDao updates = jdbi.onDemand(UpdateRunDao.class);
     SyncRunDao syncRuns = jdbi.onDemand(SyncRunDao.class);
+    SyncplaneMetrics metrics = new SyncplaneMetrics(env.metrics());
 
     ConnectorRegistry connectors =
         new ConnectorRegistry(
@@ -120,10 +128,10 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
       TemporalWorkers workers =
           new TemporalWorkers(
               client,
-              new StoreActivitiesImpl(integrations, connections, updates, syncRuns),
+              new StoreActivitiesImpl(integrations, connections, updates, syncRuns, metrics),
               new ScheduleActivitiesImpl(
-                  integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize),
-              new SyncActivitiesImpl(integrations, connections, syncRuns, connectors));
+                  integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize, metrics),
+              new SyncActivitiesImpl(integrations, connections, syncRuns, connectors, metrics));
       env.lifecycle().manage(workers);
       env.healthChecks().register("temporal-workers", workers.healthCheck());
     }
@@ -135,12 +143,13 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     env.jersey()
         .register(
             new IntegrationResource(
-                new IntegrationService(integrations, updates, rules, executor, temporal, wait), paging));
+                new IntegrationService(integrations, updates, rules, executor, temporal, wait, metrics), paging));
     env.jersey()
         .register(
             new ConnectionResource(
-                new ConnectionService(integrations, connections, syncRuns, executor, gateway, wait), paging));
+                new ConnectionService(integrations, connections, syncRuns, executor, gateway, wait, temporal), paging));
 
+    env.jersey().register(new OpenApiResource());
     env.jersey().register(new BodyLimitFilter(config.api.maxBodyBytes));
     ProblemMappers.all().forEach(env.jersey()::register);
     env.jersey()
@@ -154,5 +163,11 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
                     .buildAuthFilter()));
 
     env.healthChecks().register("temporal", new TemporalHealthCheck(stubs, temporal.namespace));
+
+    // Every metric of the registry (JVM, Jetty, Jersey, JDBI, syncplane.*) in Prometheus text format,
+    // on the admin port. A registry of our own, not the global default: one per application instance.
+    PrometheusRegistry prometheus = new PrometheusRegistry();
+    DropwizardExports.builder().dropwizardRegistry(env.metrics()).register(prometheus);
+    env.admin().addServlet("prometheus", new PrometheusMetricsServlet(prometheus)).addMapping(PROMETHEUS_PATH);
   }
 }

@@ -12,6 +12,7 @@ import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.TemporalFactory;
 import dev.syncplane.temporal.schedules.ScheduleGateway;
 import dev.syncplane.temporal.update.ConnectCommand;
 import dev.syncplane.temporal.update.ConnectResult;
@@ -29,6 +30,7 @@ public class ConnectionService {
   private final IntegrationExecutor executor;
   private final ScheduleGateway schedules;
   private final Duration wait;
+  private final TemporalFactory temporal;
 
   public ConnectionService(
       IntegrationDao integrations,
@@ -36,13 +38,15 @@ public class ConnectionService {
       SyncRunDao syncRuns,
       IntegrationExecutor executor,
       ScheduleGateway schedules,
-      Duration wait) {
+      Duration wait,
+      TemporalFactory temporal) {
     this.integrations = integrations;
     this.connections = connections;
     this.syncRuns = syncRuns;
     this.executor = executor;
     this.schedules = schedules;
     this.wait = wait;
+    this.temporal = temporal;
   }
 
   /** {@code created} false: the customer was already connected and that connection is returned. */
@@ -66,8 +70,7 @@ public class ConnectionService {
       return new Connected(
           true,
           true,
-          new ConnectionView(
-              connectionId, integrationId, request.customerId(), Names.scheduleId(integrationId, request.customerId()), null));
+          view(new Connection(connectionId, integrationId, request.customerId(), null)));
     }
     return new Connected(result.get().created(), false, view(result.get().connection()));
   }
@@ -77,7 +80,7 @@ public class ConnectionService {
     if (after != null) {
       IntegrationRules.checkId("after", after);
     }
-    List<ConnectionView> items = connections.page(integrationId, after, limit).stream().map(ConnectionService::view).toList();
+    List<ConnectionView> items = connections.page(integrationId, after, limit).stream().map(this::view).toList();
     return new Page<>(items, items.size() < limit ? null : items.get(items.size() - 1).id());
   }
 
@@ -126,8 +129,9 @@ public class ConnectionService {
     }
   }
 
-  static ConnectionView view(Connection c) {
+  private ConnectionView view(Connection c) {
+    String scheduleId = Names.scheduleId(c.integrationId(), c.customerId());
     return new ConnectionView(
-        c.id(), c.integrationId(), c.customerId(), Names.scheduleId(c.integrationId(), c.customerId()), c.createdAt());
+        c.id(), c.integrationId(), c.customerId(), scheduleId, temporal.scheduleUiUrl(scheduleId), c.createdAt());
   }
 }

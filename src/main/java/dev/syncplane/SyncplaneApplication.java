@@ -20,6 +20,7 @@ import dev.syncplane.resources.BodyLimitFilter;
 import dev.syncplane.resources.ConnectionResource;
 import dev.syncplane.resources.IntegrationResource;
 import dev.syncplane.resources.OpenApiResource;
+import dev.syncplane.resources.ProblemErrorHandler;
 import dev.syncplane.resources.Paging;
 import dev.syncplane.resources.ProblemMappers;
 import dev.syncplane.service.ConnectionService;
@@ -152,6 +153,10 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     env.jersey().register(new OpenApiResource());
     env.jersey().register(new BodyLimitFilter(config.api.maxBodyBytes));
     ProblemMappers.all().forEach(env.jersey()::register);
+    // What Jetty refuses before Jersey sees it is problem+json too.
+    ProblemErrorHandler jettyErrors = new ProblemErrorHandler(env.getObjectMapper());
+    env.getApplicationContext().setErrorHandler(jettyErrors);
+    env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
     env.jersey()
         .register(
             new AuthDynamicFeature(

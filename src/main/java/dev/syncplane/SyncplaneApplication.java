@@ -150,7 +150,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
             new ConnectionResource(
                 new ConnectionService(integrations, connections, syncRuns, executor, gateway, wait, temporal), paging));
 
-    env.jersey().register(new OpenApiResource());
+    env.jersey().register(new OpenApiResource(new OpenApiResource.Rules(config.providers, config.api.minPeriodMs)));
     env.jersey().register(new BodyLimitFilter(config.api.maxBodyBytes));
     ProblemMappers.all().forEach(env.jersey()::register);
     // What Jetty refuses before Jersey sees it is problem+json too.

@@ -1,6 +1,8 @@
 package dev.syncplane.resources;
 
 import dev.syncplane.api.Problem;
+import dev.syncplane.core.Ids;
+import dev.syncplane.service.IntegrationRules;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.jaxrs2.Reader;
@@ -13,6 +15,7 @@ import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
@@ -22,7 +25,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.Context;
 import java.util.LinkedHashSet;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -33,7 +38,9 @@ import java.util.stream.Stream;
  * contract and holds no data.
  *
  * <p>Around swagger's reading of the resources it adds what holds for every operation: the bearer
- * token, and application/problem+json errors (4XX, 5XX). Properties not marked required may be null.
+ * token, application/problem+json errors (4XX, 5XX), and the input rules the service enforces (id
+ * pattern, known providers, period bounds, required fields), so a client or a fuzzer can tell valid
+ * input from invalid. Properties not marked required may be null.
  */
 @Hidden
 @Path(OpenApiResource.PATH)
@@ -42,13 +49,27 @@ public class OpenApiResource {
   public static final String PATH = "/api/v1/openapi.json";
   static final String BEARER = "bearer";
 
+  /** Path parameters that are ids ({@code updateId} is not: it may be longer), with the README's example. */
+  private static final List<String> ID_PARAMETERS = List.of("id", "integrationId", "connectionId");
+
+  private static final List<String> REQUEST_SCHEMAS =
+      List.of("CreateIntegrationRequest", "ReplaceIntegrationRequest", "IntegrationPatch", "ConnectRequest");
+
+  /** The input rules of this deployment: its providers and its minimum period. */
+  public record Rules(List<String> providers, long minPeriodMs) {}
+
+  private final Rules rules;
   private volatile String document;
+
+  public OpenApiResource(Rules rules) {
+    this.rules = rules;
+  }
 
   @GET
   public String get(@Context Application application) {
     String d = document;
     if (d == null) {
-      d = Json.pretty(build(resourceClasses(application)));
+      d = Json.pretty(build(resourceClasses(application), rules));
       document = d;
     }
     return d;
@@ -64,7 +85,7 @@ public class OpenApiResource {
     return out;
   }
 
-  public static OpenAPI build(Set<Class<?>> resources) {
+  public static OpenAPI build(Set<Class<?>> resources, Rules rules) {
     OpenAPI base =
         new OpenAPI()
             .info(
@@ -101,9 +122,48 @@ public class OpenApiResource {
                           op.setSecurity(List.of(new SecurityRequirement().addList(BEARER)));
                           addIfAbsent(op, "4XX", "refused; nothing was written", problem);
                           addIfAbsent(op, "5XX", "a dependency is down (503 with Retry-After) or an unexpected error", problem);
+                          if (op.getParameters() != null) {
+                            op.getParameters().stream().filter(p -> "path".equals(p.getIn()) && ID_PARAMETERS.contains(p.getName()))
+                                .forEach(OpenApiResource::idParameter);
+                          }
                         }));
-    api.getComponents().getSchemas().values().forEach(OpenApiResource::nullableUnlessRequired);
+    inputRules(api.getComponents().getSchemas(), rules);
+    api.getComponents().getSchemas().forEach((name, schema) -> {
+      if (!REQUEST_SCHEMAS.contains(name)) { // the answers may carry nulls; the requests are stated exactly
+        nullableUnlessRequired(schema);
+      }
+    });
     return api;
+  }
+
+  private static void idParameter(Parameter p) {
+    p.getSchema().pattern(Ids.PATTERN);
+    if (!p.getName().equals("connectionId")) {
+      p.example("sf");
+    }
+  }
+
+  /** What IntegrationRules and ConnectionService check, stated in the request schemas. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static void inputRules(Map<String, Schema> schemas, Rules rules) {
+    for (String name : List.of("CreateIntegrationRequest", "ReplaceIntegrationRequest", "IntegrationPatch")) {
+      Map<String, Schema> props = schemas.get(name).getProperties();
+      if (props.containsKey("provider")) {
+        props.get("provider")._enum(rules.providers());
+      }
+      props.get("name").minLength(1).maxLength(IntegrationRules.MAX_NAME_LENGTH);
+      props.get("periodMs").minimum(BigDecimal.valueOf(rules.minPeriodMs())).maximum(BigDecimal.valueOf(IntegrationRules.MAX_PERIOD_MS));
+    }
+    Schema create = schemas.get("CreateIntegrationRequest");
+    ((Schema) create.getProperties().get("id")).pattern(Ids.PATTERN);
+    create.required(List.of("provider", "name", "periodMs"));
+    create.example(Map.of("id", "sf", "provider", rules.providers().get(0), "name", "Salesforce", "periodMs", 3_600_000));
+    schemas.get("ReplaceIntegrationRequest").required(List.of("name", "periodMs"));
+    schemas.get("IntegrationPatch").minProperties(1);
+    Schema connect = schemas.get("ConnectRequest");
+    ((Schema) connect.getProperties().get("customerId")).pattern(Ids.PATTERN);
+    connect.required(List.of("customerId"));
+    connect.example(Map.of("customerId", "acme"));
   }
 
   private static void addIfAbsent(Operation op, String code, String description, Content content) {

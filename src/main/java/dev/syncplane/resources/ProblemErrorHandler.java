@@ -24,6 +24,12 @@ public class ProblemErrorHandler extends ErrorHandler {
     this.mapper = mapper;
   }
 
+  /** Jetty writes a body only for GET, POST and HEAD by default; a refused PUT, PATCH or DELETE needs one too. */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(
       Request request, Response response, int code, String message, Throwable cause, Callback callback) {

@@ -307,6 +307,41 @@ def ledger_problems(ledger, state, schedules):
     return problems
 
 
+def planted_writes(ledger, state, schedules):
+    """The check must see writes no accepted request explains: plant one of each kind in a copy of the
+    observed state and return the kinds it missed (an empty list means the check can fail)."""
+    import copy
+
+    plants = []
+    some_integration = next(iter(state["integrations"]), None)
+
+    def plant(description, mutate):
+        s, sch = copy.deepcopy(state), set(schedules)
+        mutate(s, sch)
+        if not ledger_problems(ledger, s, sch):
+            plants.append(description)
+
+    plant("an integration a refused POST created",
+          lambda s, _: s["integrations"].__setitem__("refused-create", {"version": 1, "state": "ACTIVE"}))
+    if some_integration:
+        def bump(s, _):
+            s["integrations"][some_integration]["version"] += 1
+            s["updates"].append({"id": "refused-change", "integration": some_integration, "kind": "CHANGE",
+                                 "version": s["integrations"][some_integration]["version"], "state": "APPLIED"})
+        plant("a version step a refused PUT committed", bump)
+        plant("a version step without its update run",
+              lambda s, _: s["integrations"][some_integration].__setitem__(
+                  "version", s["integrations"][some_integration]["version"] + 1))
+        plant("a connection a refused connect created",
+              lambda s, sch: (s["connections"].__setitem__("refused-connect", (some_integration, "nobody")),
+                              sch.add(f"sync:{some_integration}:nobody")))
+    plant("a Schedule a refused request created", lambda _, sch: sch.add("sync:refused:schedule"))
+    if (ledger.created - ledger.deleted) & set(state["integrations"]):
+        plant("an integration a refused DELETE removed",
+              lambda s, _: [s["integrations"].pop(i, None) for i in ledger.created - ledger.deleted])
+    return plants
+
+
 def settled(state):
     """No accepted work still in flight: no run committed-but-not-applied, no integration half deleted."""
     busy = [u for u in state["updates"] if u["state"] in ("COMMITTED", "PROPAGATING")]
@@ -397,6 +432,9 @@ def main():
                f"{len(schedules)} Schedules, all explained by {ledger.counts['accepted']} accepted of "
                f"{len(exchanges)} requests)",
                "; ".join(problems[:10]))
+        missed = planted_writes(ledger, state, schedules)
+        report(not missed, "the ledger check catches planted writes (integration, version step, update run, "
+               "connection, Schedule, deletion)", "missed: " + "; ".join(missed) if missed else "")
     except Exception as e:  # a broken setup is a failure, never a skip
         report(False, "fuzz run", f"{type(e).__name__}: {e}")
     finally:

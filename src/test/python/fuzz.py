@@ -6,21 +6,24 @@
 Starts, on free ports, a Temporal dev server (the pinned CLI), an embedded PostgreSQL
 (`syncplane.jar dev-postgres`), the migrations and the service itself (target/syncplane.jar), then:
 
-1. seeds one integration with two connections, so operations on existing ids get exercised too;
+1. seeds integration `sf` (the document's example id) with two connections, so operations on
+   existing ids get exercised too, and a bystander integration with an id the fuzzer cannot guess,
+   which must come out untouched;
 2. runs schemathesis against the served document with the bearer token, every phase (examples,
-   coverage, fuzzing, stateful) for a bounded time, one worker, checking:
+   coverage, fuzzing, stateful) for a bounded time, one worker, in two rounds (first without deleting
+   integrations, so connections and Schedules pile up, then everything), checking:
      not_a_server_error            no 5xx, ever
      status_code_conformance       only documented statuses
      content_type_conformance      JSON where JSON is documented, problem+json for errors
      response_schema_conformance   bodies match the document's schemas
    and recording every request and response (HAR);
-3. checks "no write made by a rejected request" against the database and Temporal, from that
+3. after each round checks "no write made by a rejected request" against the database and Temporal, from that
    ledger of answered requests: every integration, connection and update-run row, every version
    step and every Schedule must be explained by a request the API answered with 2xx, and nothing an
    accepted request created may be missing unless an accepted request deleted it.
 
 Prints each check and ends with "N passed, M failed"; exits 1 on any failure. Logs of the servers,
-the schemathesis report and the HAR stay in target/fuzz/.
+the schemathesis reports and HARs stay in target/fuzz/.
 """
 
 import base64
@@ -48,6 +51,7 @@ MAX_TIME = int(os.environ.get("FUZZ_MAX_TIME", "150"))  # seconds of schemathesi
 SEED = os.environ.get("FUZZ_SEED")  # reproduce a run
 SETTLE = 120  # seconds for accepted work (fan-outs, deletes) to finish before the ledger check
 API = "/api/v1"
+BYSTANDER = "bystander-" + os.urandom(6).hex()
 
 
 def free_port():
@@ -173,6 +177,12 @@ def seed(base):
                 {"id": "sf", "provider": "salesforce", "name": "Salesforce", "periodMs": 3_600_000})]
     for customer in ("acme", "globex"):
         out.append(call(base, "POST", f"{API}/integrations/sf/connections", {"customerId": customer}))
+    # A bystander: unless an accepted request addressed it (the fuzzer finds it through the list), it
+    # must come out exactly as it went in (version 1, both connections and their Schedules).
+    out.append(call(base, "POST", f"{API}/integrations",
+                    {"id": BYSTANDER, "provider": "hubspot", "name": "Bystander", "periodMs": 3_600_000}))
+    for customer in ("initech", "umbrella"):
+        out.append(call(base, "POST", f"{API}/integrations/{BYSTANDER}/connections", {"customerId": customer}))
     bad = [e for e in out if not e.accepted]
     if bad:
         raise RuntimeError(f"seeding failed: {[(e.path, e.status, e.response) for e in bad]}")
@@ -214,6 +224,7 @@ class Ledger:
         self.connections = {}  # connection id -> (integration id, customer id), accepted connects
         self.disconnected = set()  # connection ids an accepted DELETE removed
         self.counts = defaultdict(int)
+        self.addressed_bystander = False  # an accepted write of the fuzzer named it (set by the caller)
         for e in exchanges:
             self.counts["accepted" if e.accepted else "refused"] += 1
             if not e.accepted or not isinstance(e.response, dict):
@@ -300,6 +311,10 @@ def ledger_problems(ledger, state, schedules):
     for cid in state["sync_connections"]:
         if cid not in ledger.connections:
             problems.append(f"sync runs recorded for connection {cid}, which no accepted connect created")
+    bystander = state["integrations"].get(BYSTANDER)
+    if not ledger.addressed_bystander and (not bystander or bystander["version"] != 1 or sum(1 for i, _ in state["connections"].values() if i == BYSTANDER) != 2):
+        problems.append(f"the bystander {BYSTANDER} changed: {bystander}, connections "
+                        f"{[c for c in state['connections'].values() if c[0] == BYSTANDER]}")
     expected = {f"sync:{iid}:{customer}" for iid, customer in state["connections"].values()}
     if schedules != expected:
         problems.append(f"Schedules without a connection: {sorted(schedules - expected)}; "
@@ -349,31 +364,71 @@ def settled(state):
     return not busy
 
 
-def run_schemathesis(stack):
+def delete_operation_id(base):
+    """The operationId of DELETE /integrations/{id}, read from the served document."""
+    with urllib.request.urlopen(f"{base}{API}/openapi.json", timeout=30) as r:
+        doc = json.loads(r.read())
+    return doc["paths"][f"{API}/integrations/{{id}}"]["delete"]["operationId"]
+
+
+def run_schemathesis(stack, name, max_time, extra):
     base = f"http://127.0.0.1:{stack.ports['api']}"
-    har = OUT / "schemathesis.har"
+    har = OUT / f"schemathesis-{name}.har"
     args = [
         str(VENV / "schemathesis"), "run", f"{base}{API}/openapi.json",
         "--url", base,
         "--header", f"Authorization: Bearer {TOKEN}",
         "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
         "--workers", "1",
-        "--max-time", str(MAX_TIME),
+        "--max-time", str(max_time),
         "--request-timeout", "30",
         "--generation-database", "none",
         "--suppress-health-check", "all",
         "--report", "har,junit",
         "--report-har-path", str(har),
-        "--report-junit-path", str(OUT / "schemathesis-junit.xml"),
+        "--report-junit-path", str(OUT / f"schemathesis-{name}-junit.xml"),
         "--no-color",
+        *extra,
     ]
     if SEED:
         args += ["--seed", SEED]
-    print("fuzz: " + " ".join(a if "Bearer" not in a else "Authorization: Bearer ***" for a in args), flush=True)
+    print("fuzz: " + " ".join(a if "Bearer" not in a else "'Authorization: Bearer ***'" for a in args), flush=True)
     started = time.monotonic()
-    with open(OUT / "schemathesis.log", "w") as log:
-        result = subprocess.run(args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, timeout=MAX_TIME + 600)
+    log_path = OUT / f"schemathesis-{name}.log"
+    with open(log_path, "w") as log:
+        result = subprocess.run(args, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, timeout=max_time + 600)
+    tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    print("\n".join(l for l in tail[-30:] if l.strip()), flush=True)
     return result.returncode, har, time.monotonic() - started
+
+
+def ledger_of(exchanges, seeded):
+    ledger = Ledger(exchanges)
+    ledger.addressed_bystander = any(
+        e.accepted and e.method != "GET" and (e.segments() or [None, None])[1:2] == [BYSTANDER]
+        for e in exchanges[seeded:])
+    return ledger
+
+
+def ledger_check(stack, ledger, name, requests, report):
+    deadline = time.monotonic() + SETTLE
+    while True:  # accepted fan-outs and deletes finish on their own; wait for them, bounded
+        state = database_state(stack.ports)
+        schedules = schedule_ids(stack.ports)
+        problems = ledger_problems(ledger, state, schedules)
+        if (settled(state) and not problems) or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    report(settled(state), f"[{name}] accepted work settled (no update run or delete still in flight)")
+    report(not problems,
+           f"[{name}] no write by a refused request ({len(state['integrations'])} integrations, "
+           f"{len(state['connections'])} connections, {len(state['updates'])} update runs, "
+           f"{len(schedules)} Schedules, all explained by {ledger.counts['accepted']} accepted of "
+           f"{requests} requests)",
+           "; ".join(problems[:10]))
+    missed = planted_writes(ledger, state, schedules)
+    report(not missed, f"[{name}] the ledger check catches planted writes (integration, version step, update run, "
+           "connection, Schedule, deletion)", "missed: " + "; ".join(missed) if missed else "")
 
 
 def main():
@@ -399,42 +454,27 @@ def main():
         base = f"http://127.0.0.1:{stack.ports['api']}"
         seeded = seed(base)
 
-        code, har, took = run_schemathesis(stack)
-        log = (OUT / "schemathesis.log").read_text(encoding="utf-8", errors="replace")
-        tail = "\n".join(log.strip().splitlines()[-40:])
-        print(tail, flush=True)
-        exchanges = seeded + har_exchanges(har)
-        statuses = defaultdict(int)
-        for e in exchanges:
-            statuses[e.status // 100 * 100] += 1
-        server_errors = [e for e in exchanges if e.status >= 500]
-        report(code == 0, f"schemathesis found no failing check ({took:.0f} s, {len(exchanges)} requests: "
-               + ", ".join(f"{k // 100}xx {v}" for k, v in sorted(statuses.items())) + ")",
-               "" if code == 0 else f"exit {code}; see target/fuzz/schemathesis.log")
-        report(not server_errors, "no 5xx answer in the whole run",
-               "; ".join(f"{e.method} {e.path} -> {e.status}" for e in server_errors[:5]))
-        report(statuses[200] > 0 and statuses[400] > 0, "the run exercised both accepted and refused requests",
-               f"statuses {dict(statuses)}")
-
-        ledger = Ledger(exchanges)
-        deadline = time.monotonic() + SETTLE
-        while True:  # accepted fan-outs and deletes finish on their own; wait for them, bounded
-            state = database_state(stack.ports)
-            schedules = schedule_ids(stack.ports)
-            problems = ledger_problems(ledger, state, schedules)
-            if (settled(state) and not problems) or time.monotonic() > deadline:
-                break
-            time.sleep(2)
-        report(settled(state), "accepted work settled (no update run or delete still in flight)")
-        report(not problems,
-               f"no write by a refused request ({len(state['integrations'])} integrations, "
-               f"{len(state['connections'])} connections, {len(state['updates'])} update runs, "
-               f"{len(schedules)} Schedules, all explained by {ledger.counts['accepted']} accepted of "
-               f"{len(exchanges)} requests)",
-               "; ".join(problems[:10]))
-        missed = planted_writes(ledger, state, schedules)
-        report(not missed, "the ledger check catches planted writes (integration, version step, update run, "
-               "connection, Schedule, deletion)", "missed: " + "; ".join(missed) if missed else "")
+        # Two rounds: first everything but deleting integrations, so connections and Schedules pile up
+        # and the ledger check sees them; then everything, deletes included, and the check again.
+        exchanges = list(seeded)
+        rounds = [("no-deletes", int(MAX_TIME * 0.75), ["--exclude-operation-id", delete_operation_id(base)]),
+                  ("all", MAX_TIME - int(MAX_TIME * 0.75), [])]
+        for name, max_time, extra in rounds:
+            code, har, took = run_schemathesis(stack, name, max_time, extra)
+            fuzzed = har_exchanges(har)
+            exchanges += fuzzed
+            statuses = defaultdict(int)
+            for e in fuzzed:
+                statuses[e.status // 100 * 100] += 1
+            server_errors = [e for e in fuzzed if e.status >= 500]
+            report(code == 0, f"[{name}] schemathesis found no failing check ({took:.0f} s, {len(fuzzed)} requests: "
+                   + ", ".join(f"{k // 100}xx {v}" for k, v in sorted(statuses.items())) + ")",
+                   "" if code == 0 else f"exit {code}; see target/fuzz/schemathesis-{name}.log")
+            report(not server_errors, f"[{name}] no 5xx answer",
+                   "; ".join(f"{e.method} {e.path} -> {e.status}" for e in server_errors[:5]))
+            report(statuses[200] > 0 and statuses[400] > 0, f"[{name}] both accepted and refused requests",
+                   f"statuses {dict(statuses)}")
+            ledger_check(stack, ledger_of(exchanges, len(seeded)), name, len(exchanges), report)
     except Exception as e:  # a broken setup is a failure, never a skip
         report(False, "fuzz run", f"{type(e).__name__}: {e}")
     finally:

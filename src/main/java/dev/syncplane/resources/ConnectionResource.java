@@ -3,8 +3,8 @@ package dev.syncplane.resources;
 import dev.syncplane.api.ConnectRequest;
 import dev.syncplane.api.ConnectionView;
 import dev.syncplane.api.Page;
+import dev.syncplane.api.SyncRunView;
 import dev.syncplane.api.SyncTriggered;
-import dev.syncplane.core.SyncRun;
 import dev.syncplane.service.ConnectionService;
 import dev.syncplane.service.ConnectionService.Connected;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -74,7 +74,7 @@ public class ConnectionResource {
 
   @GET
   @Path("{connectionId}/sync-runs")
-  public List<SyncRun> syncRuns(
+  public List<SyncRunView> syncRuns(
       @PathParam("integrationId") String integrationId,
       @PathParam("connectionId") String connectionId,
       @QueryParam("limit") String limit) {

@@ -3,11 +3,11 @@ package dev.syncplane.service;
 import dev.syncplane.api.ApiException;
 import dev.syncplane.api.ConnectRequest;
 import dev.syncplane.api.ConnectionView;
+import dev.syncplane.api.SyncRunView;
 import dev.syncplane.api.ErrorCode;
 import dev.syncplane.api.Page;
 import dev.syncplane.api.SyncTriggered;
 import dev.syncplane.core.Connection;
-import dev.syncplane.core.SyncRun;
 import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
@@ -108,9 +108,11 @@ public class ConnectionService {
     return new SyncTriggered(c.id(), scheduleId);
   }
 
-  public List<SyncRun> syncRuns(String integrationId, String connectionId, int limit) {
+  public List<SyncRunView> syncRuns(String integrationId, String connectionId, int limit) {
     Connection c = find(integrationId, connectionId);
-    return syncRuns.recent(c.id(), limit);
+    return syncRuns.recent(c.id(), limit).stream()
+        .map(r -> SyncRunView.of(r, temporal.workflowUiUrl(r.workflowId(), r.runId())))
+        .toList();
   }
 
   private Connection find(String integrationId, String connectionId) {

@@ -167,6 +167,7 @@ class OpenApiDocumentTest {
     assertThat(fields(schemas.get("IntegrationView"))).contains("id", "provider", "name", "periodMs", "syncEnabled", "version");
     assertThat(fields(schemas.get("UpdateView"))).contains("id", "version", "state", "schedulesTotal", "schedulesApplied", "temporalUiUrl");
     assertThat(fields(schemas.get("ConnectionView"))).contains("id", "integrationId", "customerId", "scheduleId", "temporalUiUrl");
+    assertThat(fields(schemas.get("SyncRunView"))).contains("id", "status", "records", "configVersion", "temporalUiUrl");
     assertThat(fields(schemas.get("Problem"))).contains("type", "title", "status", "detail", "code");
   }
 

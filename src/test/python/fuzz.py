@@ -297,7 +297,7 @@ def ledger_problems(ledger, state, schedules):
             changes[u["integration"]].append(u)
             if u["id"] not in ledger.update_ids[u["integration"]]:
                 problems.append(f"update run {u['id']} (v{u['version']} of {u['integration']!r}) has no accepted PUT/PATCH")
-        elif u["integration"] not in ledger.deleted:
+        elif u["kind"] == "DELETE" and u["integration"] not in ledger.deleted:
             problems.append(f"delete run {u['id']} of {u['integration']!r} has no accepted DELETE")
     for iid, row in integrations.items():
         if row["version"] != 1 + len(changes[iid]):

@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.Context;
 import java.util.LinkedHashSet;
 import java.math.BigDecimal;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,7 @@ import java.util.stream.Stream;
  * <p>Around swagger's reading of the resources it adds what holds for every operation: the bearer
  * token, application/problem+json errors (4XX, 5XX), and the input rules the service enforces (id
  * pattern, known providers, period bounds, required fields), so a client or a fuzzer can tell valid
- * input from invalid. Properties not marked required may be null.
+ * input from invalid. Response properties not marked required may be null.
  */
 @Hidden
 @Path(OpenApiResource.PATH)
@@ -80,7 +81,7 @@ public class OpenApiResource {
     Set<Class<?>> out = new LinkedHashSet<>();
     Stream.concat(application.getClasses().stream(), application.getSingletons().stream().map(Object::getClass))
         .filter(c -> c.isAnnotationPresent(Path.class) && !c.isAnnotationPresent(Hidden.class))
-        .sorted(java.util.Comparator.comparing(Class::getName))
+        .sorted(Comparator.comparing(Class::getName))
         .forEach(out::add);
     return out;
   }

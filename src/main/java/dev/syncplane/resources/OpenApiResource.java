@@ -179,10 +179,15 @@ public class OpenApiResource {
       return;
     }
     List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
-    schema.getProperties().forEach((name, property) -> {
-      if (!required.contains(name)) {
-        ((Schema) property).setNullable(true);
+    schema.getProperties().replaceAll((name, property) -> {
+      if (required.contains(name)) {
+        return property;
       }
+      if (property.get$ref() != null) { // OpenAPI 3.0 ignores siblings of $ref: wrap it to say "or null"
+        return new Schema<>().allOf(List.of(new Schema<>().$ref(property.get$ref()))).nullable(true);
+      }
+      ((Schema) property).setNullable(true);
+      return property;
     });
   }
 }

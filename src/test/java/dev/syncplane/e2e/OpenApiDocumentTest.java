@@ -169,6 +169,10 @@ class OpenApiDocumentTest {
     assertThat(fields(schemas.get("ConnectionView"))).contains("id", "integrationId", "customerId", "scheduleId", "temporalUiUrl");
     assertThat(fields(schemas.get("SyncRunView"))).contains("id", "status", "records", "configVersion", "temporalUiUrl");
     assertThat(fields(schemas.get("Problem"))).contains("type", "title", "status", "detail", "code");
+    // an object-valued field that may be null (a 202 carries no integration): "$ref or null"
+    JsonNode integration = schemas.at("/ChangeResponse/properties/integration");
+    assertThat(integration.get("nullable").asBoolean()).as(integration.toString()).isTrue();
+    assertThat(integration.at("/allOf/0/$ref").asText()).isEqualTo("#/components/schemas/IntegrationView");
   }
 
   private static List<String> fields(JsonNode schema) {

@@ -1,35 +1,38 @@
 #!/usr/bin/env python3
-"""Static checks of docker-compose.yml (and the Dockerfile it builds), no Docker engine needed.
+"""Checks of docker-compose.yml (and the Dockerfile it builds), no Docker engine needed.
 
     python3 src/test/python/check_compose.py [path/to/docker-compose.yml]
 
-Needs PyYAML (`pip install pyyaml`). Parses the compose file with a real YAML parser and checks the
-things `docker compose up` relies on: the services, the start order their depends_on conditions
-give, the published ports, the SYNCPLANE_* variables the service gets (against the ones config.yml
-reads), healthchecks on every long-running service, pinned image versions, and that the search
-attributes registered in Temporal are the ones the code uses (Names.CUSTOM_SEARCH_ATTRIBUTES).
+The file is loaded by compose-go (github.com/compose-spec/compose-go/v2), the loader `docker compose`
+itself uses: src/test/go/composecheck, a tiny Go program pinned in its go.mod/go.sum and built here with
+`go build` (modules from the Go module proxy, cached after the first build). The loader validates the
+file against the compose specification's JSON schema, interpolates ${VAR:-default}, normalizes every
+short syntax and checks consistency (unknown services, configs or volumes, depends_on cycles); it
+prints the resulting model as JSON, exactly what `docker compose config --format json` prints. A file
+it refuses fails here. This script then checks, on that model, what `docker compose up` relies on:
+the services, the start order their depends_on conditions give, the published ports, the SYNCPLANE_*
+variables the service gets (against the ones config.yml reads), healthchecks on every long-running
+service, pinned image versions, and that the search attributes registered in Temporal are the ones
+the code uses (Names.CUSTOM_SEARCH_ATTRIBUTES). Nothing is skipped: without Go the run fails.
 
-When a docker client with the compose plugin is on PATH it also runs
-`docker compose -f docker-compose.yml config -q`, the compose implementation's own validation (it
-needs no engine). Without the plugin that check is reported as skipped; set
-CHECK_COMPOSE_REQUIRE_DOCKER=1 to make that a failure.
+Finally it breaks copies of the file on purpose (a misspelt key, a wrong condition, a missing
+variable, a dangling depends_on) and requires the checks to catch each one, so a checker that stopped
+looking would fail too.
 
-Prints one line a check and ends with "N passed, M failed" (", K skipped" when some were skipped);
-exits 1 if any check failed, 2 if the file cannot be read at all.
+Prints one line a check and ends with "N passed, M failed"; exits 1 if any check failed, 2 if the file
+cannot be loaded at all.
 """
 
+import contextlib
+import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
-
-try:
-    import yaml
-except ImportError:  # pragma: no cover - environment problem, not a check
-    print("check_compose: PyYAML is missing; install it with `pip install pyyaml`", file=sys.stderr)
-    sys.exit(2)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -77,46 +80,22 @@ def require(condition, message):
 
 
 def as_env_map(env):
-    """Compose accepts environment as a mapping or as a list of KEY=VALUE strings."""
-    if env is None:
-        return {}
-    if isinstance(env, dict):
-        return {str(k): ("" if v is None else str(v)) for k, v in env.items()}
-    if isinstance(env, list):
-        out = {}
-        for item in env:
-            key, _, value = str(item).partition("=")
-            out[key] = value
-        return out
-    raise Fail(f"environment has an unexpected form: {env!r}")
+    """The loader normalizes environment to a mapping; a variable without a value is null."""
+    return {str(k): ("" if v is None else str(v)) for k, v in (env or {}).items()}
 
 
 def depends_on_map(service):
-    """Compose accepts depends_on as a list (condition service_started) or a mapping."""
-    deps = service.get("depends_on") or {}
-    if isinstance(deps, list):
-        return {str(d): "service_started" for d in deps}
-    return {str(k): (v or {}).get("condition", "service_started") for k, v in deps.items()}
+    """The loader normalizes depends_on to {service: {condition, required, ...}}."""
+    return {str(k): (v or {}).get("condition", "service_started") for k, v in (service.get("depends_on") or {}).items()}
 
 
 def parse_ports(service_name, service):
-    """Yields (host_ip, host_port, container_port) for every published port, both syntaxes."""
+    """(host_ip, host_port, container_port) for every published port; the loader expands short syntax."""
     out = []
     for entry in service.get("ports") or []:
-        if isinstance(entry, dict):
-            published = entry.get("published")
-            require(published is not None, f"{service_name}: port {entry!r} is not published on the host")
-            out.append((entry.get("host_ip"), int(published), int(entry["target"])))
-            continue
-        require(
-            isinstance(entry, str),
-            f"{service_name}: port mapping {entry!r} is not a string; quote it (YAML reads 22:22 as a number)",
-        )
-        spec = entry.split("/")[0]
-        parts = spec.rsplit(":", 2)
-        require(len(parts) >= 2, f"{service_name}: port {entry!r} publishes no host port")
-        host_ip = parts[0].strip("[]") if len(parts) == 3 else None
-        out.append((host_ip, int(parts[-2]), int(parts[-1])))
+        published = entry.get("published")
+        require(published not in (None, ""), f"{service_name}: port {entry!r} is not published on the host")
+        out.append((entry.get("host_ip"), int(published), int(entry["target"])))
     return out
 
 
@@ -129,16 +108,15 @@ def image_tag(image):
 
 
 class Checker:
-    def __init__(self, compose_path):
+    def __init__(self, compose_path, model):
         self.compose_path = compose_path
-        self.root = compose_path.parent
-        self.doc = yaml.safe_load(compose_path.read_text(encoding="utf-8"))
+        self.root = ROOT
+        self.doc = model
         if not isinstance(self.doc, dict) or not isinstance(self.doc.get("services"), dict):
             raise Fail(f"{compose_path}: no services mapping")
         self.services = self.doc["services"]
         self.passed = 0
         self.failed = 0
-        self.skipped = 0
 
     def svc(self, name):
         require(name in self.services, f"service {name!r} is missing")
@@ -154,14 +132,8 @@ class Checker:
             self.failed += 1
             print(f"FAIL  {description}: {type(e).__name__}: {e}")
         else:
-            if detail == "skip":
-                return
             self.passed += 1
             print(f"ok    {description}" + (f" ({detail})" if detail else ""))
-
-    def skip(self, description, why):
-        self.skipped += 1
-        print(f"skip  {description}: {why}")
 
     # ---- the checks ---------------------------------------------------------------------------
 
@@ -245,6 +217,14 @@ class Checker:
         require(not unknown, f"config.yml reads none of {', '.join(unknown)}")
         not_read = sorted(k for k in SYNCPLANE_REQUIRED_ENV if k not in read)
         require(not not_read, f"config.yml no longer reads {', '.join(not_read)}; update this checker")
+        # Every variable config.yml reads: one without a default, or whose default only makes sense
+        # on a developer's host (localhost, loopback), must be set for the container.
+        unset = []
+        for name, default in re.findall(r"\$\{(SYNCPLANE_[A-Z0-9_]+)(?::-([^}]*))?\}", config_yml):
+            host_only = default is not None and re.search(r"localhost|127\.0\.0\.1", default)
+            if (not default or host_only) and not env.get(name):
+                unset.append(f"{name} (config.yml default: {default or 'none'})")
+        require(not unset, "syncplane must set " + ", ".join(unset))
         return f"{len([k for k in env if k.startswith('SYNCPLANE_')])} SYNCPLANE_* variables, all read by config.yml"
 
     def one_shot_services(self):
@@ -324,41 +304,25 @@ class Checker:
                 f"temporal-setup creates namespace {env.get('NAMESPACE')!r}, syncplane uses {namespace!r}")
         return f"namespace {namespace}; {' '.join(registered)}"
 
-    def docker_compose_config(self):
-        description = "docker compose config -q accepts the file"
-        docker = shutil.which("docker")
-        required = os.environ.get("CHECK_COMPOSE_REQUIRE_DOCKER") == "1"
-        if not docker:
-            if required:
-                self.run(description, lambda: require(False, "no docker client on PATH"))
-            else:
-                self.skip(description, "no docker client on PATH")
-            return
-        try:
-            probe = subprocess.run([docker, "compose", "version"], capture_output=True, text=True, timeout=60)
-            probe_ok = probe.returncode == 0
-            answer = (probe.stdout if probe_ok else (probe.stderr or probe.stdout)).strip().splitlines()
-        except (OSError, subprocess.SubprocessError) as e:
-            answer, probe_ok = [str(e)], False
-        if not probe_ok:
-            why = "the docker client has no compose plugin: " + (answer[0] if answer else "no answer")
-            if required:
-                self.run(description, lambda: require(False, why))
-            else:
-                self.skip(description, why)
-            return
-
-        def run_config():
-            result = subprocess.run(
-                [docker, "compose", "-f", self.compose_path.name, "config", "-q"],
-                cwd=self.root, capture_output=True, text=True, timeout=120,
-            )
-            require(result.returncode == 0, (result.stderr or result.stdout).strip() or f"exit {result.returncode}")
-            return answer[0] if answer else None
-
-        self.run(description, run_config)
+    def dockerfile(self):
+        build = self.svc("syncplane").get("build") or {}
+        # The loader resolves the context against the compose file's folder; read it from the repository.
+        context = Path(build.get("context", str(self.compose_path.parent)))
+        context = self.root / context.relative_to(self.compose_path.parent)
+        dockerfile = context / build.get("dockerfile", "Dockerfile")
+        require(dockerfile.exists(), f"syncplane builds from {dockerfile}, which does not exist")
+        text = dockerfile.read_text(encoding="utf-8")
+        stages = re.findall(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", text, re.IGNORECASE | re.MULTILINE)
+        require(len(stages) >= 2, f"{dockerfile.name} is not multi-stage (FROM lines: {stages})")
+        require(re.search(r"COPY\s+--from=\S+\s+\S*syncplane\.jar", text), "the runtime stage does not copy syncplane.jar from the build stage")
+        require(re.search(r"^\s*COPY\s+config\.yml\b", text, re.MULTILINE), "the image does not contain config.yml")
+        exposed = set(re.findall(r"\d+", " ".join(re.findall(r"^\s*EXPOSE\s+(.*)$", text, re.MULTILINE))))
+        require({"8080", "8081"} <= exposed, f"the image exposes {sorted(exposed)}, not 8080 and 8081")
+        require(re.search(r"^\s*USER\s+(?!root\b)\S+", text, re.MULTILINE), "the image runs as root")
+        return f"{len(stages)} stages: " + " -> ".join(s[0] for s in stages)
 
     def all(self):
+        self.run("compose-go loads and validates the file (schema, interpolation, consistency)", loader_version)
         self.run("the services exist", self.services_exist)
         self.run("depends_on conditions give the start order", self.start_order)
         self.run("ports 8080, 8081 (loopback), 8233 and 7233 are published", self.ports)
@@ -368,23 +332,119 @@ class Checker:
         self.run("admin-tools and server versions match", self.temporal_versions_match)
         self.run("temporal-setup registers the namespace and search attributes the code uses",
                  self.temporal_setup_matches_code)
-        self.docker_compose_config()
+        self.run("the Dockerfile is multi-stage and ships the jar and config.yml", self.dockerfile)
+
+
+# ---- loading through compose-go ------------------------------------------------------------------
+
+GO_SOURCE = ROOT / "src/test/go/composecheck"
+LOADER = ROOT / ".tools/bin/composecheck"
+
+
+class LoadError(Exception):
+    pass
+
+
+def go_binary():
+    found = shutil.which("go") or ("/usr/local/go/bin/go" if os.access("/usr/local/go/bin/go", os.X_OK) else None)
+    if not found:
+        raise LoadError("Go is required to build the compose loader (apt-get install golang-go, or the Go toolchain)")
+    return found
+
+
+def loader_version():
+    m = re.search(r"github.com/compose-spec/compose-go/v2 (\S+)", (GO_SOURCE / "go.mod").read_text(encoding="utf-8"))
+    return f"compose-go {m.group(1) if m else '?'}"
+
+
+def build_loader():
+    """go build is incremental: a few ms when nothing changed, ~15 s the first time (cold cache)."""
+    LOADER.parent.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run([go_binary(), "build", "-buildvcs=false", "-o", str(LOADER), "."], cwd=GO_SOURCE,
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise LoadError("building src/test/go/composecheck failed: " + (result.stderr or result.stdout).strip())
+
+
+def load_model(compose_path):
+    """The compose-go model of the file, as docker compose would see it with no variables set."""
+    result = subprocess.run([str(LOADER), str(compose_path)], capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise LoadError((result.stderr or result.stdout).strip() or f"exit {result.returncode}")
+    return json.loads(result.stdout)
+
+
+def check(compose_path, quiet=False):
+    """Runs every check; returns (passed, failed, failures)."""
+    model = load_model(compose_path)
+    checker = Checker(compose_path, model)
+    if quiet:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            checker.all()
+        return checker.passed, checker.failed, [l for l in buffer.getvalue().splitlines() if l.startswith("FAIL")]
+    checker.all()
+    return checker.passed, checker.failed, []
+
+
+# A broken copy of the file, and what must notice: the loader itself (None) or a named check.
+MUTATIONS = [
+    ("a misspelt key (restrat:)", "    restart: unless-stopped\n", "    restrat: unless-stopped\n", None),
+    ("an unknown depends_on condition", "condition: service_healthy", "condition: service_heathy", None),
+    ("depends_on naming a service that does not exist", "      temporal-setup:\n        condition",
+     "      temporal-setp:\n        condition", None),
+    ("the database URL dropped from syncplane", "      SYNCPLANE_DATABASE_URL: jdbc:postgresql://postgresql:5432/syncplane\n",
+     "", "SYNCPLANE_* variables"),
+    ("a SYNCPLANE_* variable config.yml does not read", "      SYNCPLANE_ADMIN_BIND_HOST: 0.0.0.0\n",
+     "      SYNCPLANE_ADMIN_BIND_HOST: 0.0.0.0\n      SYNCPLANE_ADMIN_BIND_HOTS: 0.0.0.0\n", "SYNCPLANE_* variables"),
+    ("the admin port published on every interface", '"127.0.0.1:8081:8081"', '"8081:8081"', "ports"),
+    ("an unpinned image", "image: temporalio/ui:2.49.1", "image: temporalio/ui:latest", "images are pinned"),
+]
+
+
+def self_test(compose_path):
+    """Each mutation must make the loader or the named check fail; returns the mutations nobody caught."""
+    text = compose_path.read_text(encoding="utf-8")
+    missed = []
+    with tempfile.TemporaryDirectory() as tmp:
+        broken = Path(tmp) / "docker-compose.yml"
+        for description, old, new, check_name in MUTATIONS:
+            if old not in text:
+                missed.append(f"{description}: the file no longer contains {old.strip()!r}; update MUTATIONS")
+                continue
+            broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+            try:
+                _, failed, failures = check(broken, quiet=True)
+            except LoadError:
+                if check_name is not None:
+                    missed.append(f"{description}: expected check '{check_name}' to fail, but the loader refused it")
+                continue
+            if check_name is None:
+                missed.append(f"{description}: the loader accepted it")
+            elif not any(check_name in line for line in failures):
+                missed.append(f"{description}: check '{check_name}' did not fail (failures: {failures})")
+    return missed
 
 
 def main(argv):
     path = Path(argv[1]).resolve() if len(argv) > 1 else ROOT / "docker-compose.yml"
     try:
-        checker = Checker(path)
-    except (OSError, yaml.YAMLError, Fail) as e:
-        print(f"check_compose: cannot read {path}: {e}", file=sys.stderr)
+        build_loader()
+        print(f"ok    compose-go loader built ({LOADER.relative_to(ROOT)})")
+        passed, failed, _ = check(path)
+    except (OSError, LoadError, ValueError, Fail) as e:
+        print(f"FAIL  compose-go loads {path.name}: {e}")
         print("0 passed, 1 failed")
         return 2
-    checker.all()
-    summary = f"{checker.passed} passed, {checker.failed} failed"
-    if checker.skipped:
-        summary += f", {checker.skipped} skipped"
-    print(summary)
-    if checker.failed:
+    missed = self_test(path)
+    if missed:
+        failed += 1
+        print("FAIL  broken copies of the file are caught: " + "; ".join(missed))
+    else:
+        passed += 1
+        print(f"ok    broken copies of the file are caught ({len(MUTATIONS)} mutations)")
+    print(f"{passed} passed, {failed} failed")
+    if failed:
         print(f"check_compose: {path} has problems, see the FAIL lines above", file=sys.stderr)
         return 1
     return 0

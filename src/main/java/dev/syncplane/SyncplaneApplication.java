@@ -19,11 +19,14 @@ import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.db.UpdateRunDao;
 import dev.syncplane.health.DriftRepairHealthCheck;
 import dev.syncplane.health.TemporalHealthCheck;
+import dev.syncplane.metrics.SyncplaneMetrics;
 import dev.syncplane.resources.BodyLimitFilter;
 import dev.syncplane.resources.ConnectionResource;
 import dev.syncplane.resources.DriftRepairResource;
 import dev.syncplane.resources.IntegrationResource;
 import dev.syncplane.resources.IntegrationStatusResource;
+import dev.syncplane.resources.OpenApiResource;
+import dev.syncplane.resources.ProblemErrorHandler;
 import dev.syncplane.resources.Paging;
 import dev.syncplane.resources.ProblemMappers;
 import dev.syncplane.service.ConnectionService;
@@ -52,6 +55,9 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.time.Duration;
@@ -60,6 +66,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /** Wiring only: builds the objects and registers them. */
 public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
+  /** Prometheus text exposition on the admin port. */
+  public static final String PROMETHEUS_PATH = "/metrics/prometheus";
 
   public static void main(String[] args) throws Exception {
     new SyncplaneApplication().run(args);
@@ -109,6 +117,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     UpdateRunDao updates = jdbi.onDemand(UpdateRunDao.class);
     SyncRunDao syncRuns = jdbi.onDemand(SyncRunDao.class);
     DriftReportDao driftReports = jdbi.onDemand(DriftReportDao.class);
+    SyncplaneMetrics metrics = new SyncplaneMetrics(env.metrics());
 
     ConnectorRegistry connectors =
         new ConnectorRegistry(
@@ -133,21 +142,20 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
             .build();
     IntegrationExecutor executor = new IntegrationExecutor(client, config.fanOut.idleTimeoutMs);
     SyncplaneConfiguration.DriftRepair drift = config.driftRepair;
-    DriftActivitiesImpl.register(env.metrics());
     if (temporal.workersEnabled) {
       TemporalWorkers workers =
           new TemporalWorkers(
               client,
-              new StoreActivitiesImpl(integrations, connections, updates, syncRuns),
+              new StoreActivitiesImpl(integrations, connections, updates, syncRuns, metrics),
               new ScheduleActivitiesImpl(
-                  integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize),
-              new SyncActivitiesImpl(integrations, connections, syncRuns, connectors),
+                  integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize, metrics),
+              new SyncActivitiesImpl(integrations, connections, syncRuns, connectors, metrics),
               new DriftActivitiesImpl(
                   new DriftSettings(drift.interval.toMilliseconds(), drift.deepScanEvery, drift.maxIdsInReport),
                   new DriftScanner(integrations, connections, updates, gateway, drift.pageSize),
                   executor,
                   driftReports,
-                  env.metrics(),
+                  metrics,
                   env.getObjectMapper()),
               drift.enabled ? () -> DriftRepairStarter.ensureRunning(client) : () -> {});
       env.lifecycle().manage(workers);
@@ -157,7 +165,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     Duration wait = Duration.ofMillis(config.api.updateWaitMs);
     IntegrationRules rules = new IntegrationRules(connectors, config.api.minPeriodMs);
     Paging paging = new Paging(config.api.maxPageSize);
-    IntegrationService integrationService = new IntegrationService(integrations, updates, rules, executor, temporal, wait);
+    IntegrationService integrationService = new IntegrationService(integrations, updates, rules, executor, temporal, wait, metrics);
     env.jersey().register(new IntegrationResource(integrationService, paging));
     env.jersey()
         .register(
@@ -171,10 +179,15 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     env.jersey()
         .register(
             new ConnectionResource(
-                new ConnectionService(integrations, connections, syncRuns, executor, gateway, wait), paging));
+                new ConnectionService(integrations, connections, syncRuns, executor, gateway, wait, temporal), paging));
 
+    env.jersey().register(new OpenApiResource(new OpenApiResource.Rules(config.providers, config.api.minPeriodMs)));
     env.jersey().register(new BodyLimitFilter(config.api.maxBodyBytes));
     ProblemMappers.all().forEach(env.jersey()::register);
+    // What Jetty refuses before Jersey sees it is problem+json too.
+    ProblemErrorHandler jettyErrors = new ProblemErrorHandler(env.getObjectMapper());
+    env.getApplicationContext().setErrorHandler(jettyErrors);
+    env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
     env.jersey()
         .register(
             new AuthDynamicFeature(
@@ -189,5 +202,11 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     if (drift.enabled) {
       env.healthChecks().register("drift-repair", new DriftRepairHealthCheck(client));
     }
+
+    // Every metric of the registry (JVM, Jetty, Jersey, JDBI, syncplane.*) in Prometheus text format,
+    // on the admin port. A registry of our own, not the global default: one per application instance.
+    PrometheusRegistry prometheus = new PrometheusRegistry();
+    DropwizardExports.builder().dropwizardRegistry(env.metrics()).register(prometheus);
+    env.admin().addServlet("prometheus", new PrometheusMetricsServlet(prometheus)).addMapping(PROMETHEUS_PATH);
   }
 }

@@ -2,4 +2,6 @@ package dev.syncplane.api;
 
 import java.time.Instant;
 
-public record ConnectionView(String id, String integrationId, String customerId, String scheduleId, Instant createdAt) {}
+/** A connected customer; {@code temporalUiUrl} opens its Schedule in the Temporal UI. */
+public record ConnectionView(
+    String id, String integrationId, String customerId, String scheduleId, String temporalUiUrl, Instant createdAt) {}

@@ -7,6 +7,7 @@ public enum ErrorCode {
   INVALID_FIELD(400, "A field of the request body has the wrong type"),
   INVALID_ID(400, "An id in the path or body is not allowed"),
   INVALID_PARAMETER(400, "A query parameter or header is not allowed"),
+  MALFORMED_REQUEST(400, "The request line, path or headers are malformed"),
   UNAUTHORIZED(401, "A valid bearer token is required"),
   NOT_FOUND(404, "Not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),

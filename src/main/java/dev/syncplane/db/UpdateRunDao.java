@@ -131,11 +131,13 @@ public interface UpdateRunDao {
           + " WHERE integration_id = :integrationId AND state = 'PROPAGATING' AND kind = 'CHANGE'")
   int progress(@Bind("integrationId") String integrationId, @Bind("applied") int applied);
 
-  @SqlUpdate(
+  /** Marks the runs a pass completed APPLIED; returns each one's commit-to-applied time in milliseconds. */
+  @SqlQuery(
       "UPDATE update_runs SET state = 'APPLIED', schedules_applied = schedules_total, finished_at = now()"
           + " WHERE integration_id = :integrationId AND kind = 'CHANGE' AND state = 'PROPAGATING'"
-          + " AND version <= :version")
-  int finishPropagation(@Bind("integrationId") String integrationId, @Bind("version") long version);
+          + " AND version <= :version"
+          + " RETURNING (EXTRACT(EPOCH FROM (finished_at - created_at)) * 1000)::bigint")
+  List<Long> finishPropagation(@Bind("integrationId") String integrationId, @Bind("version") long version);
 
   /** The integration is gone: its change history goes with it, its delete run says DELETED. */
   @Transaction

@@ -3,10 +3,13 @@ package dev.syncplane.resources;
 import dev.syncplane.api.ConnectRequest;
 import dev.syncplane.api.ConnectionView;
 import dev.syncplane.api.Page;
+import dev.syncplane.api.SyncRunView;
 import dev.syncplane.api.SyncTriggered;
-import dev.syncplane.core.SyncRun;
 import dev.syncplane.service.ConnectionService;
 import dev.syncplane.service.ConnectionService.Connected;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -34,6 +37,9 @@ public class ConnectionResource {
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
+  @ApiResponse(responseCode = "201", description = "connected; its Schedule exists", content = @Content(schema = @Schema(implementation = ConnectionView.class)))
+  @ApiResponse(responseCode = "200", description = "already connected", content = @Content(schema = @Schema(implementation = ConnectionView.class)))
+  @ApiResponse(responseCode = "202", description = "accepted, not done within the bounded wait", content = @Content(schema = @Schema(implementation = ConnectionView.class)))
   public Response connect(@PathParam("integrationId") String integrationId, ConnectRequest body) {
     Connected c = service.connect(integrationId, body);
     int status = c.pending() ? 202 : c.created() ? 201 : 200;
@@ -50,6 +56,8 @@ public class ConnectionResource {
 
   @DELETE
   @Path("{connectionId}")
+  @ApiResponse(responseCode = "204", description = "disconnected; its Schedule is removed")
+  @ApiResponse(responseCode = "202", description = "accepted, not done within the bounded wait")
   public Response disconnect(
       @PathParam("integrationId") String integrationId, @PathParam("connectionId") String connectionId) {
     return service.disconnect(integrationId, connectionId) ? Response.noContent().build() : Response.accepted().build();
@@ -57,6 +65,7 @@ public class ConnectionResource {
 
   @POST
   @Path("{connectionId}/sync")
+  @ApiResponse(responseCode = "202", description = "the Schedule was triggered", content = @Content(schema = @Schema(implementation = SyncTriggered.class)))
   public Response syncNow(
       @PathParam("integrationId") String integrationId, @PathParam("connectionId") String connectionId) {
     SyncTriggered triggered = service.syncNow(integrationId, connectionId);
@@ -65,7 +74,7 @@ public class ConnectionResource {
 
   @GET
   @Path("{connectionId}/sync-runs")
-  public List<SyncRun> syncRuns(
+  public List<SyncRunView> syncRuns(
       @PathParam("integrationId") String integrationId,
       @PathParam("connectionId") String connectionId,
       @QueryParam("limit") String limit) {

@@ -1,8 +1,13 @@
 package dev.syncplane.resources;
 
+import dev.syncplane.api.DriftRepairPending;
 import dev.syncplane.api.DriftRepairView;
 import dev.syncplane.service.DriftRepairService;
 import dev.syncplane.service.DriftRepairService.Outcome;
+import dev.syncplane.temporal.drift.DriftReport;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -29,6 +34,8 @@ public class DriftRepairResource {
 
   /** Repairs now: 200 with the report, or 202 if it has not finished within the bounded wait. */
   @POST
+  @ApiResponse(responseCode = "200", description = "repaired; the report", content = @Content(schema = @Schema(implementation = DriftReport.class)))
+  @ApiResponse(responseCode = "202", description = "not finished within the bounded wait; it goes on", content = @Content(schema = @Schema(implementation = DriftRepairPending.class)))
   public Response repairNow() {
     Outcome outcome = service.repairNow();
     return outcome.report() != null

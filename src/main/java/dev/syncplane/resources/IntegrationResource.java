@@ -2,6 +2,7 @@ package dev.syncplane.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncplane.api.ChangeResponse;
+import dev.syncplane.api.IntegrationPatch;
 import dev.syncplane.api.CreateIntegrationRequest;
 import dev.syncplane.api.IntegrationView;
 import dev.syncplane.api.Page;
@@ -9,6 +10,10 @@ import dev.syncplane.api.ReplaceIntegrationRequest;
 import dev.syncplane.api.UpdateView;
 import dev.syncplane.service.IntegrationService;
 import dev.syncplane.service.IntegrationService.ChangeOutcome;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -43,6 +48,7 @@ public class IntegrationResource {
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
+  @ApiResponse(responseCode = "201", description = "created at version 1", content = @Content(schema = @Schema(implementation = IntegrationView.class)))
   public Response create(CreateIntegrationRequest body) {
     IntegrationView created = service.create(body);
     return Response.created(UriBuilder.fromResource(IntegrationResource.class).path(created.id()).build())
@@ -58,6 +64,7 @@ public class IntegrationResource {
 
   @GET
   @Path("{id}")
+  @ApiResponse(responseCode = "200", description = "the integration; ETag: \"<version>\"", content = @Content(schema = @Schema(implementation = IntegrationView.class)))
   public Response get(@PathParam("id") String id) {
     IntegrationView view = service.get(id);
     return Response.ok(view).tag(tag(view)).build();
@@ -66,6 +73,8 @@ public class IntegrationResource {
   @PUT
   @Path("{id}")
   @Consumes(MediaType.APPLICATION_JSON)
+  @ApiResponse(responseCode = "200", description = "committed; the fan-out to the Schedules goes on", content = @Content(schema = @Schema(implementation = ChangeResponse.class)))
+  @ApiResponse(responseCode = "202", description = "accepted, not committed within the bounded wait", content = @Content(schema = @Schema(implementation = ChangeResponse.class)))
   public Response replace(
       @PathParam("id") String id,
       @HeaderParam("If-Match") String ifMatch,
@@ -77,16 +86,22 @@ public class IntegrationResource {
   @PATCH
   @Path("{id}")
   @Consumes({MERGE_PATCH, MediaType.APPLICATION_JSON})
+  @ApiResponse(responseCode = "200", description = "committed; the fan-out to the Schedules goes on", content = @Content(schema = @Schema(implementation = ChangeResponse.class)))
+  @ApiResponse(responseCode = "202", description = "accepted, not committed within the bounded wait", content = @Content(schema = @Schema(implementation = ChangeResponse.class)))
   public Response patch(
       @PathParam("id") String id,
       @HeaderParam("If-Match") String ifMatch,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
-      JsonNode body) {
+      @RequestBody(content = {
+            @Content(mediaType = MERGE_PATCH, schema = @Schema(implementation = IntegrationPatch.class)),
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IntegrationPatch.class))})
+          JsonNode body) {
     return changed(service.patch(id, body, ifMatch, idempotencyKey));
   }
 
   @DELETE
   @Path("{id}")
+  @ApiResponse(responseCode = "202", description = "a workflow removes its Schedules, then its rows", content = @Content(schema = @Schema(implementation = UpdateView.class)))
   public Response delete(@PathParam("id") String id) {
     return Response.accepted(service.delete(id)).build();
   }

@@ -77,21 +77,26 @@ public final class ProblemMappers {
     @Override
     public Response toResponse(WebApplicationException e) {
       int status = e.getResponse().getStatus();
-      ErrorCode code = switch (status) {
-        case 401 -> ErrorCode.UNAUTHORIZED;
-        case 404 -> ErrorCode.NOT_FOUND;
-        case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-        case 406 -> ErrorCode.NOT_ACCEPTABLE;
-        case 413 -> ErrorCode.BODY_TOO_LARGE;
-        case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-        default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.VALIDATION_FAILED;
-      };
       if (status >= 500) {
         LOG.error("request failed", e);
       }
-      Problem p = Problem.of(code, e.getMessage(), List.of());
-      return respond(new Problem(p.type(), p.title(), status, p.detail(), p.code(), p.errors()), null);
+      return respond(forStatus(status, ErrorCode.VALIDATION_FAILED, e.getMessage()), null);
     }
+  }
+
+  /** A problem for an HTTP status that has no code of its own yet; {@code fallback} for other 4xx. */
+  public static Problem forStatus(int status, ErrorCode fallback, String detail) {
+    ErrorCode code = switch (status) {
+      case 401 -> ErrorCode.UNAUTHORIZED;
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 406 -> ErrorCode.NOT_ACCEPTABLE;
+      case 413 -> ErrorCode.BODY_TOO_LARGE;
+      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+      default -> status >= 500 ? ErrorCode.INTERNAL : fallback;
+    };
+    Problem p = Problem.of(code, detail, List.of());
+    return new Problem(p.type(), p.title(), status, p.detail(), p.code(), p.errors());
   }
 
   public static class Unexpected implements ExceptionMapper<Throwable> {

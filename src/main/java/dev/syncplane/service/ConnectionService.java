@@ -3,15 +3,16 @@ package dev.syncplane.service;
 import dev.syncplane.api.ApiException;
 import dev.syncplane.api.ConnectRequest;
 import dev.syncplane.api.ConnectionView;
+import dev.syncplane.api.SyncRunView;
 import dev.syncplane.api.ErrorCode;
 import dev.syncplane.api.Page;
 import dev.syncplane.api.SyncTriggered;
 import dev.syncplane.core.Connection;
-import dev.syncplane.core.SyncRun;
 import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.TemporalFactory;
 import dev.syncplane.temporal.schedules.ScheduleGateway;
 import dev.syncplane.temporal.update.ConnectCommand;
 import dev.syncplane.temporal.update.ConnectResult;
@@ -29,6 +30,7 @@ public class ConnectionService {
   private final IntegrationExecutor executor;
   private final ScheduleGateway schedules;
   private final Duration wait;
+  private final TemporalFactory temporal;
 
   public ConnectionService(
       IntegrationDao integrations,
@@ -36,13 +38,15 @@ public class ConnectionService {
       SyncRunDao syncRuns,
       IntegrationExecutor executor,
       ScheduleGateway schedules,
-      Duration wait) {
+      Duration wait,
+      TemporalFactory temporal) {
     this.integrations = integrations;
     this.connections = connections;
     this.syncRuns = syncRuns;
     this.executor = executor;
     this.schedules = schedules;
     this.wait = wait;
+    this.temporal = temporal;
   }
 
   /** {@code created} false: the customer was already connected and that connection is returned. */
@@ -66,8 +70,7 @@ public class ConnectionService {
       return new Connected(
           true,
           true,
-          new ConnectionView(
-              connectionId, integrationId, request.customerId(), Names.scheduleId(integrationId, request.customerId()), null));
+          view(new Connection(connectionId, integrationId, request.customerId(), null)));
     }
     return new Connected(result.get().created(), false, view(result.get().connection()));
   }
@@ -77,7 +80,7 @@ public class ConnectionService {
     if (after != null) {
       IntegrationRules.checkId("after", after);
     }
-    List<ConnectionView> items = connections.page(integrationId, after, limit).stream().map(ConnectionService::view).toList();
+    List<ConnectionView> items = connections.page(integrationId, after, limit).stream().map(this::view).toList();
     return new Page<>(items, items.size() < limit ? null : items.get(items.size() - 1).id());
   }
 
@@ -105,9 +108,11 @@ public class ConnectionService {
     return new SyncTriggered(c.id(), scheduleId);
   }
 
-  public List<SyncRun> syncRuns(String integrationId, String connectionId, int limit) {
+  public List<SyncRunView> syncRuns(String integrationId, String connectionId, int limit) {
     Connection c = find(integrationId, connectionId);
-    return syncRuns.recent(c.id(), limit);
+    return syncRuns.recent(c.id(), limit).stream()
+        .map(r -> SyncRunView.of(r, temporal.workflowUiUrl(r.workflowId(), r.runId())))
+        .toList();
   }
 
   private Connection find(String integrationId, String connectionId) {
@@ -126,8 +131,9 @@ public class ConnectionService {
     }
   }
 
-  static ConnectionView view(Connection c) {
+  private ConnectionView view(Connection c) {
+    String scheduleId = Names.scheduleId(c.integrationId(), c.customerId());
     return new ConnectionView(
-        c.id(), c.integrationId(), c.customerId(), Names.scheduleId(c.integrationId(), c.customerId()), c.createdAt());
+        c.id(), c.integrationId(), c.customerId(), scheduleId, temporal.scheduleUiUrl(scheduleId), c.createdAt());
   }
 }

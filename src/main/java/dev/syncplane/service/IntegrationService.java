@@ -17,6 +17,7 @@ import dev.syncplane.core.UpdateState;
 import dev.syncplane.db.DatabaseFailures;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.metrics.SyncplaneMetrics;
 import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.TemporalFactory;
 import dev.syncplane.temporal.update.ChangeCommand;
@@ -41,6 +42,7 @@ public class IntegrationService {
   private final IntegrationExecutor executor;
   private final TemporalFactory temporal;
   private final Duration updateWait;
+  private final SyncplaneMetrics metrics;
 
   public IntegrationService(
       IntegrationDao integrations,
@@ -48,13 +50,15 @@ public class IntegrationService {
       IntegrationRules rules,
       IntegrationExecutor executor,
       TemporalFactory temporal,
-      Duration updateWait) {
+      Duration updateWait,
+      SyncplaneMetrics metrics) {
     this.integrations = integrations;
     this.updates = updates;
     this.rules = rules;
     this.executor = executor;
     this.temporal = temporal;
     this.updateWait = updateWait;
+    this.metrics = metrics;
   }
 
   /** The answer to a PUT or PATCH: committed (200) or still pending after the bounded wait (202). */
@@ -117,8 +121,10 @@ public class IntegrationService {
     String key = checkIdempotencyKey(idempotencyKey);
     String updateId = key == null ? UUID.randomUUID().toString() : keyedUpdateId(id, key, change, expected);
     ChangeCommand command = new ChangeCommand(updateId, id, change, expected, key);
+    long started = System.nanoTime();
     Optional<Commit> commit =
         executor.submit(id, updateId, stub -> stub::change, command, Commit.class, updateWait);
+    metrics.updateAccepted(Duration.ofNanos(System.nanoTime() - started));
     if (commit.isEmpty()) {
       return new ChangeOutcome(false, new ChangeResponse(null, pendingView(id, updateId)));
     }

@@ -87,6 +87,12 @@ public final class Names {
     return base + "/namespaces/" + namespace + "/workflows/" + encode(workflowId) + run + "/history";
   }
 
+  /** A deep link to one Schedule in the Temporal UI. */
+  public static String scheduleUiUrl(String uiBaseUrl, String namespace, String scheduleId) {
+    String base = uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;
+    return base + "/namespaces/" + namespace + "/schedules/" + encode(scheduleId);
+  }
+
   private static String encode(String s) {
     return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }

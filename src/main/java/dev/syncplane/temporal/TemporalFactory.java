@@ -47,4 +47,8 @@ public class TemporalFactory {
   public String workflowUiUrl(String workflowId, String runId) {
     return Names.workflowUiUrl(uiUrl, namespace, workflowId, runId);
   }
+
+  public String scheduleUiUrl(String scheduleId) {
+    return Names.scheduleUiUrl(uiUrl, namespace, scheduleId);
+  }
 }

@@ -153,6 +153,29 @@ class ApiContractTest {
     }
   }
 
+  /** Paths Jetty refuses before Jersey sees them (found by the schemathesis fuzz run), sent as raw bytes. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "GET /api/v1/integrations/%2F..", "GET /api/v1/integrations/a%5Cb", "GET /api/v1/integrations/%01x/updates",
+      "PATCH /api/v1/integrations/E%08%5C%20%C3%BF", "DELETE /api/v1/integrations/%F0%A0%99%AA%1B%C2%9F/connections/x",
+      "PUT /api/v1/integrations/a\\b", "DELETE /api/v1/integrations/%ED%95%9Fu%0C%C2%BD"})
+  void pathsJettyRefusesAreProblemJsonToo(String request) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", APP.getLocalPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nAuthorization: Bearer "
+          + ServiceHarness.TOKEN + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      String raw = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String head = raw.substring(0, Math.max(raw.indexOf("\r\n\r\n"), 0)).toLowerCase(java.util.Locale.ROOT);
+      String body = raw.substring(raw.indexOf("\r\n\r\n") + 4);
+      assertThat(raw).as(raw).startsWith("HTTP/1.1 400");
+      assertThat(head).as(raw).contains("content-type: application/problem+json");
+      JsonNode p = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+      assertThat(p.get("status").asInt()).isEqualTo(400);
+      assertThat(p.get("code").asText()).isIn("MALFORMED_REQUEST", "INVALID_ID");
+      assertThat(p.get("detail").asText()).isNotBlank();
+    }
+  }
+
   private static Map<String, String> with(Map<String, String> headers, String name, String value) {
     Map<String, String> all = new java.util.HashMap<>(headers);
     all.put(name, value);

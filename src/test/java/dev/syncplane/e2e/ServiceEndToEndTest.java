@@ -120,10 +120,14 @@ class ServiceEndToEndTest {
     String runsPath = "/api/v1/integrations/" + id + "/connections/" + connection.get("id").asText() + "/sync-runs";
 
     JsonNode runs = Eventually.value(Duration.ofSeconds(40), () -> api.get(runsPath).json(), r -> r.size() >= 5);
+    // deep links to the Temporal UI: the connection to its Schedule, each run to its workflow run
+    assertThat(connection.get("temporalUiUrl").asText()).endsWith(
+        "/namespaces/default/schedules/" + connection.get("scheduleId").asText().replace(":", "%3A"));
 
     List<Instant> scheduled = new ArrayList<>();
     for (JsonNode run : runs) {
       assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
+      assertThat(run.get("temporalUiUrl").asText()).endsWith("/" + run.get("runId").asText() + "/history");
       assertThat(run.get("configVersion").asLong()).isEqualTo(1);
       Instant at = Instant.parse(run.get("scheduledAt").asText());
       Instant started = Instant.parse(run.get("startedAt").asText());

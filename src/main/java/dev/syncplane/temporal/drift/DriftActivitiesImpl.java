@@ -1,6 +1,7 @@
 package dev.syncplane.temporal.drift;
 
-import com.codahale.metrics.MetricRegistry;
+import dev.syncplane.metrics.SyncplaneMetrics;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.syncplane.api.ApiException;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 public class DriftActivitiesImpl implements DriftActivities {
   /** How long one wait for an executor's answer lasts before the activity heartbeats and asks again. */
@@ -24,7 +24,7 @@ public class DriftActivitiesImpl implements DriftActivities {
   private final DriftScanner scanner;
   private final IntegrationExecutor executor;
   private final DriftReportDao reports;
-  private final MetricRegistry metrics;
+  private final SyncplaneMetrics metrics;
   private final ObjectMapper json;
 
   public DriftActivitiesImpl(
@@ -32,7 +32,7 @@ public class DriftActivitiesImpl implements DriftActivities {
       DriftScanner scanner,
       IntegrationExecutor executor,
       DriftReportDao reports,
-      MetricRegistry metrics,
+      SyncplaneMetrics metrics,
       ObjectMapper json) {
     this.settings = settings;
     this.scanner = scanner;
@@ -97,29 +97,7 @@ public class DriftActivitiesImpl implements DriftActivities {
     int inserted =
         reports.insert(report.scanId(), report.trigger(), report.startedAt(), report.finishedAt(), report.repaired(), body);
     if (inserted == 1) {
-      count(metrics, report);
+      metrics.driftRun(report);
     }
-  }
-
-  /** Metric names: {@code syncplane.drift.scans}, {@code syncplane.drift.repaired}, {@code syncplane.drift.repaired.<kind>}, {@code syncplane.drift.duration}. */
-  static void count(MetricRegistry metrics, DriftReport report) {
-    metrics.counter("syncplane.drift.scans").inc();
-    metrics.counter("syncplane.drift.repaired").inc(report.repaired());
-    for (DriftKind kind : DriftKind.values()) {
-      metrics.counter("syncplane.drift.repaired." + kind.name().toLowerCase()).inc(report.count(kind));
-    }
-    metrics.counter("syncplane.drift.errors").inc(report.errors().size());
-    metrics.timer("syncplane.drift.duration").update(report.durationMs(), TimeUnit.MILLISECONDS);
-  }
-
-  /** Registers the counters at boot, so that they show (at 0) before the first run. */
-  public static void register(MetricRegistry metrics) {
-    metrics.counter("syncplane.drift.scans");
-    metrics.counter("syncplane.drift.repaired");
-    metrics.counter("syncplane.drift.errors");
-    for (DriftKind kind : DriftKind.values()) {
-      metrics.counter("syncplane.drift.repaired." + kind.name().toLowerCase());
-    }
-    metrics.timer("syncplane.drift.duration");
   }
 }

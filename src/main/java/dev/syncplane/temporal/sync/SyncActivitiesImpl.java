@@ -8,6 +8,8 @@ import dev.syncplane.core.connector.SyncContext;
 import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
+import dev.syncplane.metrics.SyncplaneMetrics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -16,13 +18,19 @@ public class SyncActivitiesImpl implements SyncActivities {
   private final ConnectionDao connections;
   private final SyncRunDao syncRuns;
   private final ConnectorRegistry connectors;
+  private final SyncplaneMetrics metrics;
 
   public SyncActivitiesImpl(
-      IntegrationDao integrations, ConnectionDao connections, SyncRunDao syncRuns, ConnectorRegistry connectors) {
+      IntegrationDao integrations,
+      ConnectionDao connections,
+      SyncRunDao syncRuns,
+      ConnectorRegistry connectors,
+      SyncplaneMetrics metrics) {
     this.integrations = integrations;
     this.connections = connections;
     this.syncRuns = syncRuns;
     this.connectors = connectors;
+    this.metrics = metrics;
   }
 
   @Override
@@ -31,6 +39,7 @@ public class SyncActivitiesImpl implements SyncActivities {
     Optional<Connection> connection = connections.find(request.integrationId(), request.connectionId());
     Optional<Integration> integration = integrations.findActive(request.integrationId());
     if (connection.isEmpty() || integration.isEmpty()) {
+      metrics.syncRun("SKIPPED", null);
       return new SyncOutcome("SKIPPED", 0, "connection no longer exists");
     }
     Optional<Connector> connector = connectors.find(integration.get().provider());
@@ -53,6 +62,7 @@ public class SyncActivitiesImpl implements SyncActivities {
         outcome = new SyncOutcome("FAILED", 0, String.valueOf(e.getMessage()));
       }
     }
+    Instant finished = Instant.now();
     syncRuns.record(
         request.connectionId(),
         request.integrationId(),
@@ -61,10 +71,11 @@ public class SyncActivitiesImpl implements SyncActivities {
         job.configVersion(),
         job.scheduledAtMs() == null ? null : Instant.ofEpochMilli(job.scheduledAtMs()),
         Instant.ofEpochMilli(job.startedAtMs()),
-        Instant.now(),
+        finished,
         outcome.status(),
         outcome.records(),
         outcome.error());
+    metrics.syncRun(outcome.status(), connector.isEmpty() ? null : Duration.between(Instant.ofEpochMilli(job.startedAtMs()), finished));
     return outcome;
   }
 }

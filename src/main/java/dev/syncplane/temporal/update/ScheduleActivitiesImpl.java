@@ -9,6 +9,7 @@ import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.metrics.SyncplaneMetrics;
 import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.drift.DriftChecker;
 import dev.syncplane.temporal.drift.IntegrationRepair;
@@ -41,6 +42,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
   private final ExecutorService writers;
   private final int batchSize;
   private final DriftChecker drift;
+  private final SyncplaneMetrics metrics;
 
   /**
    * @param writers the shared pool that bounds how many Schedule writes run at once, across integrations
@@ -53,7 +55,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
       SyncRunDao syncRuns,
       ScheduleGateway gateway,
       ExecutorService writers,
-      int batchSize) {
+      int batchSize,
+      SyncplaneMetrics metrics) {
     this.integrations = integrations;
     this.connections = connections;
     this.updates = updates;
@@ -62,6 +65,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     this.writers = writers;
     this.batchSize = batchSize;
     this.drift = new DriftChecker(integrations, connections, gateway, batchSize, writers);
+    this.metrics = metrics;
   }
 
   @Override
@@ -77,7 +81,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     List<Outcome> outcomes = inParallel(page, c -> gateway.apply(DesiredSchedule.of(c, config)));
     updates.progress(request.integrationId(), request.appliedBefore() + page.size());
 
-    int updated = 0, unchanged = 0, newer = 0;
+    int updated = 0, unchanged = 0, newer = 0, createdCount = 0;
     List<String> created = new ArrayList<>();
     for (int i = 0; i < page.size(); i++) {
       switch (outcomes.get(i)) {
@@ -85,6 +89,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
         case UP_TO_DATE -> unchanged++;
         case NEWER_KEPT -> newer++;
         case CREATED -> {
+          createdCount++;
           if (created.size() < SAMPLE) {
             created.add(Names.scheduleId(page.get(i).integrationId(), page.get(i).customerId()));
           }
@@ -92,6 +97,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
         default -> {}
       }
     }
+    metrics.fanOutBatch(page.size(), updated + createdCount);
     return new BatchResult(
         page.isEmpty() ? request.afterConnectionId() : page.get(page.size() - 1).id(),
         page.size() < batchSize,

@@ -9,9 +9,11 @@ import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.metrics.SyncplaneMetrics;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -20,13 +22,19 @@ public class StoreActivitiesImpl implements StoreActivities {
   private final ConnectionDao connections;
   private final UpdateRunDao updates;
   private final SyncRunDao syncRuns;
+  private final SyncplaneMetrics metrics;
 
   public StoreActivitiesImpl(
-      IntegrationDao integrations, ConnectionDao connections, UpdateRunDao updates, SyncRunDao syncRuns) {
+      IntegrationDao integrations,
+      ConnectionDao connections,
+      UpdateRunDao updates,
+      SyncRunDao syncRuns,
+      SyncplaneMetrics metrics) {
     this.integrations = integrations;
     this.connections = connections;
     this.updates = updates;
     this.syncRuns = syncRuns;
+    this.metrics = metrics;
   }
 
   @Override
@@ -59,7 +67,8 @@ public class StoreActivitiesImpl implements StoreActivities {
 
   @Override
   public void finishFanOut(String integrationId, long version) {
-    updates.finishPropagation(integrationId, version);
+    // Each run this pass completed reports its commit-to-applied time; a retried attempt finds none left.
+    updates.finishPropagation(integrationId, version).forEach(ms -> metrics.updatePropagated(Duration.ofMillis(ms)));
   }
 
   @Override

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The service as a separate OS process ({@code java … SyncplaneApplication server config.yml}), against
  * the test PostgreSQL and Temporal dev server, so that a test can SIGKILL it mid-work and start it
- * again. Configured like {@link ServiceHarness}, with {@code -Ddw.…} overrides on top; output goes to
+ * again. Configured with {@link ServiceHarness#defaults()} and the test's settings as {@code -Ddw.…} overrides; output goes to
  * {@code target/<name>.log}.
  */
 public final class ServiceProcess implements AutoCloseable {
@@ -37,15 +37,7 @@ public final class ServiceProcess implements AutoCloseable {
   /** @param extra config overrides (Dropwizard paths such as {@code fanOut.batchSize}) on top of the test defaults */
   public ServiceProcess(String name, Map<String, String> extra) {
     this.name = name;
-    this.overrides = new LinkedHashMap<>(Map.of(
-        "database.url", TestPostgres.jdbcUrl(),
-        "temporal.target", TestTemporal.get().target(),
-        "api.token", ServiceHarness.TOKEN,
-        "api.minPeriodMs", "1000",
-        "api.updateWaitMs", "10000",
-        "fanOut.idleTimeoutMs", "5000",
-        "simulatedSyncMaxLatencyMs", "20",
-        "logging.level", "WARN"));
+    this.overrides = ServiceHarness.defaults();
     this.overrides.putAll(extra);
     this.log = Path.of("target", name + ".log").toAbsolutePath();
   }

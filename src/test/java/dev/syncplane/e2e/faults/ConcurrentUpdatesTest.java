@@ -11,7 +11,6 @@ import dev.syncplane.support.Api.Response;
 import dev.syncplane.support.Eventually;
 import dev.syncplane.support.Integrations;
 import dev.syncplane.support.ServiceHarness;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.time.Duration;
@@ -41,7 +40,7 @@ class ConcurrentUpdatesTest {
 
   /** Batches of 10: a pass takes five batches, so changes commit while passes are in flight. */
   static final DropwizardAppExtension<SyncplaneConfiguration> APP =
-      ServiceHarness.app(ConfigOverride.config("fanOut.batchSize", "10"));
+      ServiceHarness.app(Map.of("fanOut.batchSize", "10"));
 
   private final Api api = ServiceHarness.api(APP);
   private final Integrations integrations = new Integrations(api, ServiceHarness.schedules());

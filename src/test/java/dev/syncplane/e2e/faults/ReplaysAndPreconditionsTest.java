@@ -62,6 +62,8 @@ class ReplaysAndPreconditionsTest {
     List<JsonNode> connections = integrations.connect(id, 2);
     Response current = api.patch(path(id), Map.of("periodMs", 70_000), Map.of("If-Match", "\"1\""));
     assertThat(current.status()).as(current.toString()).isEqualTo(200);
+    String runPath = path(id) + "/updates/" + current.json().at("/update/id").asText();
+    Eventually.within(CONVERGE, () -> assertThat(api.get(runPath).json().get("state").asText()).isEqualTo("APPLIED"));
     Eventually.within(CONVERGE, () -> integrations.assertSchedulesMatchDb(id, connections));
     JsonNode before = integrations.get(id);
     JsonNode runsBefore = api.get(path(id) + "/updates").json();

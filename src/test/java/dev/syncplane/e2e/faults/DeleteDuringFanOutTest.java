@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DeleteDuringFanOutTest {
   private static final int CONNECTIONS = 100;
-  private static final Duration CONVERGE = Duration.ofSeconds(90);
+  private static final Duration CONVERGE = Duration.ofSeconds(150);
 
   /** Small batches and a Schedule RPC budget, so that the fan-out takes seconds and the delete lands inside it. */
   static final DropwizardAppExtension<SyncplaneConfiguration> APP = ServiceHarness.app(Map.of(

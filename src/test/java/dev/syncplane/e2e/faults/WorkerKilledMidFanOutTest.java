@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class WorkerKilledMidFanOutTest {
   private static final int CONNECTIONS = 200;
-  private static final Duration CONVERGE = Duration.ofSeconds(120);
+  private static final Duration CONVERGE = Duration.ofSeconds(180);
 
   /** Small batches and a Schedule RPC budget, so that a fan-out takes seconds and the kill lands inside it. */
   private static final ServiceProcess SERVICE = new ServiceProcess("fault-killed-service", Map.of(

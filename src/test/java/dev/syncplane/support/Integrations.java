@@ -92,6 +92,16 @@ public final class Integrations {
     }
   }
 
+  /**
+   * Deletes the integration through the API and waits until it is gone, so that a big test does not
+   * leave hundreds of Schedules starting syncs on the shared dev server for the tests after it.
+   */
+  public void deleteAndWait(String id, Duration timeout) {
+    Response deleted = api.delete(path(id));
+    assertThat(deleted.status()).as(deleted.toString()).isIn(200, 202);
+    Eventually.within(timeout, () -> assertThat(api.get(path(id)).status()).isEqualTo(404));
+  }
+
   /** The integration as the API reads it from the DB. */
   public JsonNode get(String id) {
     Response r = api.get(path(id));

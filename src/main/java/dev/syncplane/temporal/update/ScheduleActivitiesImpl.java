@@ -1,5 +1,6 @@
 package dev.syncplane.temporal.update;
 
+import com.google.common.base.Throwables;
 import dev.syncplane.core.ChangeRefused;
 import dev.syncplane.core.Connection;
 import dev.syncplane.core.Integration;
@@ -141,7 +142,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
 
   /** The innermost cause (the gRPC status, usually), which the SDK's ScheduleException message leaves out. */
   private static String rootCause(Throwable e) {
-    Throwable root = com.google.common.base.Throwables.getRootCause(e);
+    Throwable root = Throwables.getRootCause(e);
     return root == e ? "" : " (cause: " + root + ")";
   }
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ConcurrentUpdatesTest {
   private static final int CONNECTIONS = 50;
   private static final int PUTS = 20;
-  private static final Duration CONVERGE = Duration.ofSeconds(90);
+  private static final Duration CONVERGE = Duration.ofSeconds(150);
 
   /** Batches of 10: a pass takes five batches, so changes commit while passes are in flight. */
   static final DropwizardAppExtension<SyncplaneConfiguration> APP =
@@ -86,6 +86,7 @@ class ConcurrentUpdatesTest {
     assertThat(sampler.last.values()).as("the sampler's last reading").containsOnly(1L + PUTS);
     System.out.printf("sampler: %d rounds (%d during the run), versions read %s%n",
         sampler.rounds.get(), roundsDuring, new java.util.TreeSet<>(sampler.seen));
+    integrations.deleteAndWait(id, CONVERGE);
   }
 
   /** 20 PUTs, released together, each with its own periodMs, name and syncEnabled. */

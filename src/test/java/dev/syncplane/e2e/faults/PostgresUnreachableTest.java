@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Promise 1 through a database outage: a PUT made while PostgreSQL is down is answered 202 and committed later. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class PostgresUnreachableTest {
-  private static final Duration CONVERGE = Duration.ofSeconds(90);
+  private static final Duration CONVERGE = Duration.ofSeconds(150);
   private static final Duration UPDATE_WAIT = Duration.ofSeconds(3);
 
   static final DropwizardAppExtension<SyncplaneConfiguration> APP =

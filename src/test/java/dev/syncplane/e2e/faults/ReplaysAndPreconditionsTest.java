@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Promise 3 and the Idempotency-Key contract, with requests racing each other. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ReplaysAndPreconditionsTest {
-  private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final Duration CONVERGE = Duration.ofSeconds(150);
   private static final int RACERS = 5;
 
   static final DropwizardAppExtension<SyncplaneConfiguration> APP = ServiceHarness.app();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The trade-off of Temporal on the write path, and promise 3: with Temporal down a PUT is refused and writes nothing. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class TemporalUnreachableTest {
-  private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final Duration CONVERGE = Duration.ofSeconds(150);
 
   static final DropwizardAppExtension<SyncplaneConfiguration> APP = ServiceHarness.app();
 

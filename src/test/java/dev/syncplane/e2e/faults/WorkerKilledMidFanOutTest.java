@@ -88,5 +88,6 @@ class WorkerKilledMidFanOutTest {
       assertThat(runs.get(0).get("state").asText()).isEqualTo("APPLIED");
       assertThat(runs.get(0).get("schedulesApplied").asInt()).isEqualTo(CONNECTIONS);
     });
+    after.deleteAndWait(id, CONVERGE);
   }
 }

@@ -1,5 +1,6 @@
 package dev.syncplane.e2e;
 
+import static dev.syncplane.support.Integrations.newId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,20 +8,16 @@ import dev.syncplane.SyncplaneConfiguration;
 import dev.syncplane.support.Api;
 import dev.syncplane.support.Api.Response;
 import dev.syncplane.support.Eventually;
+import dev.syncplane.support.Integrations;
 import dev.syncplane.support.ServiceHarness;
 import dev.syncplane.temporal.Names;
-import dev.syncplane.temporal.sync.SyncRequest;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.temporal.client.schedules.ScheduleActionStartWorkflow;
-import io.temporal.client.schedules.ScheduleClient;
-import io.temporal.client.schedules.ScheduleDescription;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,62 +32,18 @@ class ServiceEndToEndTest {
   private static final Duration CONVERGE = Duration.ofSeconds(30);
 
   private final Api api = ServiceHarness.api(APP);
-  private final ScheduleClient schedules = ServiceHarness.schedules();
+  private final Integrations integrations = new Integrations(api, ServiceHarness.schedules());
 
   @BeforeAll
   static void migrate() throws Exception {
     APP.getApplication().run("db", "migrate", "config.yml"); // as bin/dev does; a no-op when up to date
   }
 
-  private static String newId(String prefix) {
-    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  private String createIntegration(String id, long periodMs) {
-    Response r = api.post("/api/v1/integrations",
-        Map.of("id", id, "provider", "salesforce", "name", "Salesforce " + id, "periodMs", periodMs));
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    assertThat(r.header("ETag")).isEqualTo("\"1\"");
-    assertThat(r.json().get("version").asLong()).isEqualTo(1);
-    return id;
-  }
-
-  private List<JsonNode> connect(String id, int customers) {
-    List<JsonNode> connections = new ArrayList<>();
-    for (int i = 0; i < customers; i++) {
-      Response r = api.post("/api/v1/integrations/" + id + "/connections", Map.of("customerId", "customer-" + i));
-      assertThat(r.status()).as(r.toString()).isEqualTo(201);
-      assertThat(r.json().get("scheduleId").asText()).isEqualTo(Names.scheduleId(id, "customer-" + i));
-      connections.add(r.json());
-    }
-    return connections;
-  }
-
-  /** Every connection's Schedule, described in Temporal, carries the DB's config. */
-  private void assertSchedulesMatchDb(String id, List<JsonNode> connections) {
-    JsonNode db = api.get("/api/v1/integrations/" + id).json();
-    for (JsonNode c : connections) {
-      ScheduleDescription d = schedules.getHandle(c.get("scheduleId").asText()).describe();
-      assertThat(d.getSchedule().getSpec().getIntervals()).hasSize(1);
-      assertThat(d.getSchedule().getSpec().getIntervals().get(0).getEvery())
-          .isEqualTo(Duration.ofMillis(db.get("periodMs").asLong()));
-      assertThat(d.getSchedule().getState().isPaused()).isEqualTo(!db.get("syncEnabled").asBoolean());
-      assertThat(d.getTypedSearchAttributes().get(Names.CONFIG_VERSION)).isEqualTo(db.get("version").asLong());
-      assertThat(d.getTypedSearchAttributes().get(Names.INTEGRATION_ID)).isEqualTo(id);
-      assertThat(d.getTypedSearchAttributes().get(Names.CUSTOMER_ID)).isEqualTo(c.get("customerId").asText());
-      ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) d.getSchedule().getAction();
-      assertThat(action.getWorkflowType()).isEqualTo("SyncConnectionWorkflow");
-      assertThat(action.getOptions().getTaskQueue()).isEqualTo(Names.SYNC_TASK_QUEUE);
-      assertThat(action.getArguments().get(0, SyncRequest.class))
-          .isEqualTo(new SyncRequest(id, c.get("id").asText(), c.get("customerId").asText()));
-    }
-  }
-
   @Test
   void changingPeriodAndSyncEnabledReachesEverySchedule() {
-    String id = createIntegration(newId("five"), 60_000);
-    List<JsonNode> connections = connect(id, 5);
-    Eventually.within(CONVERGE, () -> assertSchedulesMatchDb(id, connections));
+    String id = integrations.create(newId("five"), 60_000);
+    List<JsonNode> connections = integrations.connect(id, 5);
+    Eventually.within(CONVERGE, () -> integrations.assertSchedulesMatchDb(id, connections));
 
     Response patched = api.patch("/api/v1/integrations/" + id, Map.of("periodMs", 120_000, "syncEnabled", false), Map.of());
     assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
@@ -98,7 +51,7 @@ class ServiceEndToEndTest {
     assertThat(patched.json().at("/integration/periodMs").asLong()).isEqualTo(120_000);
     assertThat(patched.json().at("/update/version").asLong()).isEqualTo(2);
     assertThat(patched.json().at("/update/temporalUiUrl").asText()).contains("integration-update%3A" + id);
-    Eventually.within(CONVERGE, () -> assertSchedulesMatchDb(id, connections));
+    Eventually.within(CONVERGE, () -> integrations.assertSchedulesMatchDb(id, connections));
     String updateId = patched.json().at("/update/id").asText();
     Eventually.within(CONVERGE, () -> {
       JsonNode run = api.get("/api/v1/integrations/" + id + "/updates/" + updateId).json();
@@ -110,13 +63,13 @@ class ServiceEndToEndTest {
         Map.of("provider", "salesforce", "name", "renamed", "periodMs", 90_000, "syncEnabled", true), Map.of());
     assertThat(put.status()).as(put.toString()).isEqualTo(200);
     assertThat(put.json().at("/integration/version").asLong()).isEqualTo(3);
-    Eventually.within(CONVERGE, () -> assertSchedulesMatchDb(id, connections));
+    Eventually.within(CONVERGE, () -> integrations.assertSchedulesMatchDb(id, connections));
   }
 
   @Test
   void syncRunsAppearAtThePeriodPace() {
-    String id = createIntegration(newId("pace"), 2_000);
-    JsonNode connection = connect(id, 1).get(0);
+    String id = integrations.create(newId("pace"), 2_000);
+    JsonNode connection = integrations.connect(id, 1).get(0);
     String runsPath = "/api/v1/integrations/" + id + "/connections/" + connection.get("id").asText() + "/sync-runs";
 
     JsonNode runs = Eventually.value(Duration.ofSeconds(40), () -> api.get(runsPath).json(), r -> r.size() >= 5);
@@ -142,8 +95,8 @@ class ServiceEndToEndTest {
 
   @Test
   void syncNowStartsARunAndDisconnectRemovesTheSchedule() {
-    String id = createIntegration(newId("now"), 3_600_000);
-    JsonNode connection = connect(id, 1).get(0);
+    String id = integrations.create(newId("now"), 3_600_000);
+    JsonNode connection = integrations.connect(id, 1).get(0);
     String path = "/api/v1/integrations/" + id + "/connections/" + connection.get("id").asText();
 
     Response triggered = api.post(path + "/sync", null);
@@ -155,13 +108,13 @@ class ServiceEndToEndTest {
     assertThat(api.get(path + "/sync-runs").status()).isEqualTo(404);
     assertThat(api.get("/api/v1/integrations/" + id + "/connections").json().get("items")).isEmpty();
     String scheduleId = connection.get("scheduleId").asText();
-    assertThat(scheduleMissing(scheduleId)).isTrue();
+    assertThat(integrations.scheduleMissing(scheduleId)).isTrue();
   }
 
   @Test
   void connectingTheSameCustomerTwiceKeepsOneConnection() {
-    String id = createIntegration(newId("twice"), 60_000);
-    JsonNode first = connect(id, 1).get(0);
+    String id = integrations.create(newId("twice"), 60_000);
+    JsonNode first = integrations.connect(id, 1).get(0);
     Response again = api.post("/api/v1/integrations/" + id + "/connections", Map.of("customerId", "customer-0"));
 
     assertThat(again.status()).isEqualTo(200);
@@ -170,7 +123,7 @@ class ServiceEndToEndTest {
 
   @Test
   void idempotencyKeyReplaysTheSameUpdateAndIfMatchGuardsTheVersion() {
-    String id = createIntegration(newId("idem"), 60_000);
+    String id = integrations.create(newId("idem"), 60_000);
     Map<String, String> key = Map.of("Idempotency-Key", "portal-save-" + id);
 
     Response first = api.patch("/api/v1/integrations/" + id, Map.of("periodMs", 70_000), key);
@@ -197,8 +150,8 @@ class ServiceEndToEndTest {
 
   @Test
   void aBurstOfUpdatesConvergesOnTheNewestVersion() throws Exception {
-    String id = createIntegration(newId("burst"), 60_000);
-    List<JsonNode> connections = connect(id, 3);
+    String id = integrations.create(newId("burst"), 60_000);
+    List<JsonNode> connections = integrations.connect(id, 3);
     ExecutorService pool = Executors.newFixedThreadPool(10);
     List<Future<Response>> answers = new ArrayList<>();
     for (int i = 1; i <= 10; i++) {
@@ -214,32 +167,23 @@ class ServiceEndToEndTest {
 
     assertThat(versions).doesNotHaveDuplicates();
     assertThat(api.get("/api/v1/integrations/" + id).json().get("version").asLong()).isEqualTo(11);
-    Eventually.within(CONVERGE, () -> assertSchedulesMatchDb(id, connections));
+    Eventually.within(CONVERGE, () -> integrations.assertSchedulesMatchDb(id, connections));
   }
 
   @Test
   void deletingAnIntegrationRemovesItsSchedulesAndRows() {
-    String id = createIntegration(newId("del"), 60_000);
-    List<JsonNode> connections = connect(id, 3);
+    String id = integrations.create(newId("del"), 60_000);
+    List<JsonNode> connections = integrations.connect(id, 3);
 
     Response deleted = api.delete("/api/v1/integrations/" + id);
     assertThat(deleted.status()).as(deleted.toString()).isEqualTo(202);
     Eventually.within(CONVERGE, () -> {
       assertThat(api.get("/api/v1/integrations/" + id).status()).isEqualTo(404);
       for (JsonNode c : connections) {
-        assertThat(scheduleMissing(c.get("scheduleId").asText())).isTrue();
+        assertThat(integrations.scheduleMissing(c.get("scheduleId").asText())).isTrue();
       }
     });
     assertThat(api.put("/api/v1/integrations/" + id,
         Map.of("name", "back", "periodMs", 60_000), Map.of()).status()).isEqualTo(404);
-  }
-
-  private boolean scheduleMissing(String scheduleId) {
-    try {
-      schedules.getHandle(scheduleId).describe();
-      return false;
-    } catch (RuntimeException e) {
-      return dev.syncplane.temporal.schedules.ScheduleGateway.isNotFound(e);
-    }
   }
 }

@@ -10,7 +10,9 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The service as bin/dev runs it (the project's config.yml), against the real Temporal dev server and
@@ -21,18 +23,37 @@ public final class ServiceHarness {
 
   private ServiceHarness() {}
 
+  /** The test settings on top of config.yml, as Dropwizard config paths (ports aside). */
+  public static Map<String, String> defaults() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("database.url", TestPostgres.jdbcUrl());
+    settings.put("temporal.target", TestTemporal.get().target());
+    settings.put("api.token", TOKEN);
+    settings.put("api.minPeriodMs", "1000");
+    settings.put("api.updateWaitMs", "10000");
+    settings.put("fanOut.idleTimeoutMs", "5000");
+    settings.put("simulatedSyncMaxLatencyMs", "20");
+    settings.put("logging.level", "WARN");
+    return settings;
+  }
+
+  /**
+   * The service with {@link #defaults()} and random ports, plus {@code extra} overrides that must not
+   * name a default: DropwizardTestSupport keeps overrides in a Set, so which of two overrides of the
+   * same path wins is random. To change a default, use {@link #app(Map)}.
+   */
   public static DropwizardAppExtension<SyncplaneConfiguration> app(ConfigOverride... extra) {
-    List<ConfigOverride> overrides = new ArrayList<>(List.of(
-        ConfigOverride.config("database.url", TestPostgres.jdbcUrl()),
-        ConfigOverride.config("temporal.target", TestTemporal.get().target()),
-        ConfigOverride.config("api.token", TOKEN),
-        ConfigOverride.config("api.minPeriodMs", "1000"),
-        ConfigOverride.config("api.updateWaitMs", "10000"),
-        ConfigOverride.config("fanOut.idleTimeoutMs", "5000"),
-        ConfigOverride.config("simulatedSyncMaxLatencyMs", "20"),
-        ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-        ConfigOverride.config("server.adminConnectors[0].port", "0"),
-        ConfigOverride.config("logging.level", "WARN")));
+    return app(Map.of(), extra);
+  }
+
+  /** The service with {@link #defaults()} replaced or extended by {@code settings}, and random ports. */
+  public static DropwizardAppExtension<SyncplaneConfiguration> app(Map<String, String> settings, ConfigOverride... extra) {
+    Map<String, String> merged = defaults();
+    merged.putAll(settings);
+    merged.put("server.applicationConnectors[0].port", "0");
+    merged.put("server.adminConnectors[0].port", "0");
+    List<ConfigOverride> overrides = new ArrayList<>();
+    merged.forEach((key, value) -> overrides.add(ConfigOverride.config(key, value)));
     overrides.addAll(List.of(extra));
     return new DropwizardAppExtension<>(SyncplaneApplication.class, "config.yml", overrides.toArray(ConfigOverride[]::new));
   }

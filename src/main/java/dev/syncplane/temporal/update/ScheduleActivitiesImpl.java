@@ -1,5 +1,6 @@
 package dev.syncplane.temporal.update;
 
+import com.google.common.base.Throwables;
 import dev.syncplane.core.ChangeRefused;
 import dev.syncplane.core.Connection;
 import dev.syncplane.core.Integration;
@@ -156,6 +157,12 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     return new BatchResult(null, page.size() < batchSize, 0, page.size(), 0, 0, 0, List.of());
   }
 
+  /** The innermost cause (the gRPC status, usually), which the SDK's ScheduleException message leaves out. */
+  private static String rootCause(Throwable e) {
+    Throwable root = Throwables.getRootCause(e);
+    return root == e ? "" : " (cause: " + root + ")";
+  }
+
   /**
    * Runs one Schedule write per connection on the shared pool and heartbeats while it waits, so a
    * cancelled or timed-out attempt stops writing. Fails (retryably) if any write failed; the retry skips
@@ -179,7 +186,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
             context.heartbeat(results.size());
           } catch (ExecutionException e) {
             results.add(null);
-            failures.add(items.get(i).id() + ": " + e.getCause());
+            failures.add(items.get(i).id() + ": " + e.getCause() + rootCause(e.getCause()));
             break;
           }
         }

@@ -10,6 +10,7 @@ import dev.syncplane.support.Api;
 import dev.syncplane.support.Api.Response;
 import dev.syncplane.support.Eventually;
 import dev.syncplane.support.Integrations;
+import dev.syncplane.support.Race;
 import dev.syncplane.support.ServiceHarness;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -19,10 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -92,27 +89,12 @@ class ConcurrentUpdatesTest {
 
   /** 20 PUTs, released together, each with its own periodMs, name and syncEnabled. */
   private List<Response> putConcurrently(String id) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(PUTS);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<Response>> futures = new ArrayList<>();
-      for (int i = 1; i <= PUTS; i++) {
-        Map<String, Object> body = Map.of(
-            "provider", "salesforce", "name", "put " + i, "periodMs", 60_000L + i * 1_000L, "syncEnabled", i % 2 == 0);
-        futures.add(pool.submit(() -> {
-          go.await();
-          return api.put(path(id), body, Map.of());
-        }));
-      }
-      go.countDown();
-      List<Response> answers = new ArrayList<>();
-      for (Future<Response> f : futures) {
-        answers.add(f.get());
-      }
-      return answers;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Race.run(PUTS, i -> {
+      Map<String, Object> body = Map.of(
+          "provider", "salesforce", "name", "put " + (i + 1), "periodMs", 60_000L + (i + 1) * 1_000L,
+          "syncEnabled", (i + 1) % 2 == 0);
+      return () -> api.put(path(id), body, Map.of());
+    });
   }
 
   /**

@@ -10,18 +10,14 @@ import dev.syncplane.support.Api;
 import dev.syncplane.support.Api.Response;
 import dev.syncplane.support.Eventually;
 import dev.syncplane.support.Integrations;
+import dev.syncplane.support.Race;
 import dev.syncplane.support.ServiceHarness;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -106,24 +102,6 @@ class ReplaysAndPreconditionsTest {
 
   /** Runs {@link #RACERS} copies of {@code request} released at the same instant. */
   private static List<Response> race(Callable<Response> request) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(RACERS);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<Response>> futures = new ArrayList<>();
-      for (int i = 0; i < RACERS; i++) {
-        futures.add(pool.submit(() -> {
-          go.await();
-          return request.call();
-        }));
-      }
-      go.countDown();
-      List<Response> answers = new ArrayList<>();
-      for (Future<Response> f : futures) {
-        answers.add(f.get());
-      }
-      return answers;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Race.run(RACERS, i -> request);
   }
 }

@@ -1,0 +1,93 @@
+package dev.syncplane.e2e;
+
+import static dev.syncplane.support.Integrations.newId;
+import static dev.syncplane.support.Integrations.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncplane.SyncplaneConfiguration;
+import dev.syncplane.support.Api;
+import dev.syncplane.support.Api.Response;
+import dev.syncplane.support.Eventually;
+import dev.syncplane.support.Integrations;
+import dev.syncplane.support.ServiceHarness;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What a portal shows while a change propagates: {@code /status} and the update run move from
+ * "propagating n/N" to "in sync", computed from the DB and from the Schedules in the real dev server.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class IntegrationStatusEndToEndTest {
+  private static final int CONNECTIONS = 60;
+  private static final Duration CONVERGE = Duration.ofSeconds(150);
+
+  /** Small batches and a Schedule RPC budget, so the fan-out takes seconds and can be watched. */
+  static final DropwizardAppExtension<SyncplaneConfiguration> APP = ServiceHarness.app(Map.of(
+      "fanOut.batchSize", "5",
+      "fanOut.parallelism", "2",
+      "fanOut.scheduleRpcPerSecond", "20"));
+
+  private final Api api = ServiceHarness.api(APP);
+  private final Integrations integrations = new Integrations(api, ServiceHarness.schedules());
+
+  @Test
+  void statusShowsPropagationProgressThenInSync() {
+    String id = integrations.create(newId("status"), 60_000);
+    List<JsonNode> connections = integrations.connect(id, CONNECTIONS, 8);
+    Eventually.within(CONVERGE, () -> assertThat(status(id).at("/inSync").asBoolean()).isTrue());
+
+    Response put = api.put(path(id), Map.of("provider", "salesforce", "name", "watched", "periodMs", 120_000), Map.of());
+    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    String updateId = put.json().at("/update/id").asText();
+
+    // Watch until in sync again, keeping every reading taken while the update was active.
+    List<JsonNode> propagating = new ArrayList<>();
+    JsonNode last =
+        Eventually.value(CONVERGE, () -> {
+              JsonNode s = status(id);
+              if (!s.get("activeUpdate").isNull()) {
+                propagating.add(s);
+              }
+              return s;
+            }, s -> s.at("/inSync").asBoolean() && s.get("activeUpdate").isNull());
+
+    assertThat(propagating).as("readings while the update propagated").isNotEmpty();
+    JsonNode midway = propagating.get(0);
+    assertThat(midway.at("/desiredVersion").asLong()).isEqualTo(2);
+    assertThat(midway.at("/inSync").asBoolean()).isFalse();
+    assertThat(midway.at("/activeUpdate/id").asText()).isEqualTo(updateId);
+    assertThat(midway.at("/activeUpdate/schedulesTotal").asInt()).isEqualTo(CONNECTIONS);
+    assertThat(midway.at("/activeUpdate/schedulesApplied").asInt()).isLessThan(CONNECTIONS);
+    assertThat(midway.at("/schedules/stale").asInt()).as("Schedules still on version 1").isPositive();
+    assertThat(propagating)
+        .extracting(s -> s.at("/activeUpdate/schedulesApplied").asInt())
+        .as("applied never goes back")
+        .isSorted();
+
+    assertThat(last.at("/desiredVersion").asLong()).isEqualTo(2);
+    assertThat(last.at("/schedules/total").asInt()).isEqualTo(CONNECTIONS);
+    assertThat(last.at("/schedules/inSync").asInt()).isEqualTo(CONNECTIONS);
+    assertThat(last.at("/schedules/stale").asInt()).isZero();
+    assertThat(last.at("/schedules/missing").asInt()).isZero();
+    assertThat(last.at("/schedules/drifted").asInt()).isZero();
+    JsonNode run = api.get(path(id) + "/updates/" + updateId).json();
+    assertThat(run.at("/state").asText()).isEqualTo("APPLIED");
+    assertThat(run.at("/schedulesApplied").asInt()).isEqualTo(CONNECTIONS);
+    integrations.assertSchedulesMatchDb(id, connections);
+    integrations.deleteAndWait(id, CONVERGE);
+  }
+
+  private JsonNode status(String id) {
+    Response r = api.get(path(id) + "/status");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.json();
+  }
+}

@@ -19,6 +19,11 @@ RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package
 # Temurin 17 JRE (Ubuntu based): the runtime matching the build stage; curl is part of the image
 # and serves the healthcheck.
 FROM eclipse-temurin:17-jre
+# curl for the HEALTHCHECK below and compose's healthcheck (installed explicitly: not every JRE image
+# tag ships it).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system syncplane \
  && useradd --system --gid syncplane --home-dir /app --no-create-home --shell /usr/sbin/nologin syncplane
 WORKDIR /app

@@ -59,8 +59,14 @@ class IntegrationStatusEndToEndTest {
               return s;
             }, s -> s.at("/inSync").asBoolean() && s.get("activeUpdate").isNull());
 
-    assertThat(propagating).as("readings while the update propagated").isNotEmpty();
-    JsonNode midway = propagating.get(0);
+    // The run is COMMITTED (nothing counted yet) until its pass starts, then PROPAGATING n/60.
+    assertThat(propagating)
+        .extracting(s -> s.at("/activeUpdate/state").asText())
+        .as("states of the active update")
+        .isSubsetOf("COMMITTED", "PROPAGATING")
+        .contains("PROPAGATING");
+    JsonNode midway =
+        propagating.stream().filter(s -> s.at("/activeUpdate/state").asText().equals("PROPAGATING")).findFirst().orElseThrow();
     assertThat(midway.at("/desiredVersion").asLong()).isEqualTo(2);
     assertThat(midway.at("/inSync").asBoolean()).isFalse();
     assertThat(midway.at("/activeUpdate/id").asText()).isEqualTo(updateId);

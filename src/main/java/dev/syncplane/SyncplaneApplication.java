@@ -157,7 +157,8 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
                   driftReports,
                   metrics,
                   env.getObjectMapper()),
-              drift.enabled ? () -> DriftRepairStarter.ensureRunning(client) : () -> {});
+              drift.enabled ? () -> DriftRepairStarter.ensureRunning(client) : () -> {},
+              Duration.ofMillis(drift.ensureRunningEvery.toMilliseconds()));
       env.lifecycle().manage(workers);
       env.healthChecks().register("temporal-workers", workers.healthCheck());
     }

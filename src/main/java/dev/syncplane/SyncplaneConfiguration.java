@@ -54,6 +54,12 @@ public class SyncplaneConfiguration extends Configuration {
     /** Start {@code drift-repair} at boot if it is not running. */
     @JsonProperty public boolean enabled = true;
 
+    /**
+     * How often each replica checks that {@code drift-repair} runs and starts it again if not (for
+     * example after someone terminated it). Idempotent: one start call with USE_EXISTING.
+     */
+    @NotNull @JsonProperty public io.dropwizard.util.Duration ensureRunningEvery = io.dropwizard.util.Duration.minutes(1);
+
     /** Time between two periodic runs. */
     @NotNull @JsonProperty public io.dropwizard.util.Duration interval = io.dropwizard.util.Duration.minutes(5);
 

@@ -31,18 +31,24 @@ public class TemporalWorkers implements Managed {
   private volatile boolean stopping;
   private Thread starter;
 
-  private final Runnable afterStart;
+  private final Runnable keepRunning;
+  private final Duration keepRunningEvery;
 
-  /** @param afterStart run once the workers poll, retried until it succeeds (starts drift repair) */
+  /**
+   * @param keepRunning run once the workers poll, retried until it succeeds, then again every
+   *     {@code keepRunningEvery} (starts drift repair if it is not running)
+   */
   public TemporalWorkers(
       WorkflowClient client,
       StoreActivities store,
       ScheduleActivities schedules,
       SyncActivities syncs,
       DriftActivities drift,
-      Runnable afterStart) {
+      Runnable keepRunning,
+      Duration keepRunningEvery) {
     this.factory = WorkerFactory.newInstance(client);
-    this.afterStart = afterStart;
+    this.keepRunning = keepRunning;
+    this.keepRunningEvery = keepRunningEvery;
     Worker control = factory.newWorker(Names.CONTROL_TASK_QUEUE);
     control.registerWorkflowImplementationTypes(UpdateIntegrationWorkflowImpl.class, DriftRepairWorkflowImpl.class);
     control.registerActivitiesImplementations(store, schedules, drift);
@@ -53,7 +59,7 @@ public class TemporalWorkers implements Managed {
 
   @Override
   public void start() {
-    starter = new Thread(this::startWhenReachable, "temporal-workers-starter");
+    starter = new Thread(this::startWhenReachable, "temporal-workers-keeper");
     starter.setDaemon(true);
     starter.start();
   }
@@ -61,22 +67,25 @@ public class TemporalWorkers implements Managed {
   private void startWhenReachable() {
     long backoffMs = 500;
     while (!stopping) {
+      long pauseMs;
       try {
         if (!started) {
           factory.start();
           started = true;
           LOG.info("Temporal workers started on {} and {}", Names.CONTROL_TASK_QUEUE, Names.SYNC_TASK_QUEUE);
         }
-        afterStart.run();
-        return;
+        keepRunning.run();
+        backoffMs = 500;
+        pauseMs = keepRunningEvery.toMillis();
       } catch (RuntimeException e) {
         LOG.warn("Temporal unreachable, workers or drift repair not started yet (retrying in {} ms): {}", backoffMs, e.toString());
-        try {
-          Thread.sleep(backoffMs);
-        } catch (InterruptedException interrupted) {
-          return;
-        }
+        pauseMs = backoffMs;
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+      }
+      try {
+        Thread.sleep(pauseMs);
+      } catch (InterruptedException interrupted) {
+        return;
       }
     }
   }

@@ -57,7 +57,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DriftRepairEndToEndTest {
-  static final DropwizardAppExtension<SyncplaneConfiguration> APP = ServiceHarness.app();
+  /** Checks every second that drift-repair runs (1 minute by default), so the restart test is quick. */
+  static final DropwizardAppExtension<SyncplaneConfiguration> APP =
+      ServiceHarness.app(Map.of("driftRepair.ensureRunningEvery", "1s"));
   private static final Duration CONVERGE = Duration.ofSeconds(30);
 
   private final Api api = ServiceHarness.api(APP);
@@ -353,6 +355,29 @@ class DriftRepairEndToEndTest {
     assertThat(view.get("workflowRunning").asBoolean()).isTrue();
     assertThat(view.get("nextRunAt").asText()).isNotEmpty();
     assertThat(APP.getEnvironment().healthChecks().runHealthCheck("drift-repair").isHealthy()).isTrue();
+  }
+
+  @Test
+  void aTerminatedDriftRepairIsStartedAgainAndItsHealthCheckRecovers() {
+    awaitDriftRepairRunning();
+    WorkflowStub running = ServiceHarness.workflows()
+        .newUntypedWorkflowStub(Names.DRIFT_REPAIR_WORKFLOW_ID, Optional.empty(), Optional.empty());
+    String runId = running.describe().getExecution().getRunId();
+
+    TestTemporal.get().cli("workflow", "terminate", "--workflow-id", Names.DRIFT_REPAIR_WORKFLOW_ID,
+        "--reason", "an operator's mistake");
+
+    Eventually.within(CONVERGE, () -> {
+      WorkflowStub current = ServiceHarness.workflows()
+          .newUntypedWorkflowStub(Names.DRIFT_REPAIR_WORKFLOW_ID, Optional.empty(), Optional.empty());
+      assertThat(current.describe().getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+      assertThat(current.describe().getExecution().getRunId()).isNotEqualTo(runId);
+    });
+    Eventually.within(CONVERGE, () ->
+        assertThat(APP.getEnvironment().healthChecks().runHealthCheck("drift-repair").isHealthy()).isTrue());
+    assertThat(TestTemporal.get().cli(
+            "workflow", "update", "execute", "--workflow-id", Names.DRIFT_REPAIR_WORKFLOW_ID, "--name", "repair"))
+        .contains("ON_DEMAND");
   }
 
   /** Runs a Dropwizard command of the service (with this test's config overrides) and returns what it printed. */

@@ -16,6 +16,8 @@ import io.dropwizard.core.setup.Bootstrap;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
@@ -64,17 +66,20 @@ public class RepairDriftCommand extends ConfiguredCommand<SyncplaneConfiguration
     int pageSize = config.driftRepair.pageSize;
     Instant started = Instant.now();
     ScanResult scan = new DriftScanner(s.integrations, s.connections, s.updates, s.gateway, pageSize).scan(true, () -> {});
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(config.fanOut.parallelism);
-    DriftChecker checker = new DriftChecker(s.integrations, s.connections, s.gateway, pageSize, pool);
+    ExecutorService pool = Executors.newFixedThreadPool(config.fanOut.parallelism);
     DriftTally tally = new DriftTally(Integer.MAX_VALUE).scanned(scan);
-    for (String integrationId : scan.suspects()) {
-      boolean propagating = s.updates.active(integrationId).isPresent();
-      IntegrationRepair r =
-          checker.check(new RepairCommand(integrationId, "dry-run", Integer.MAX_VALUE, propagating), false, () -> {});
-      r.ids().forEach((kind, ids) -> ids.forEach(id -> out.println("would repair " + kind + " " + id)));
-      tally.add(r);
+    try {
+      DriftChecker checker = new DriftChecker(s.integrations, s.connections, s.gateway, pageSize, pool);
+      for (String integrationId : scan.suspects()) {
+        boolean propagating = s.updates.active(integrationId).isPresent();
+        IntegrationRepair r =
+            checker.check(new RepairCommand(integrationId, "dry-run", Integer.MAX_VALUE, propagating), false, () -> {});
+        r.ids().forEach((kind, ids) -> ids.forEach(id -> out.println("would repair " + kind + " " + id)));
+        tally.add(r);
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    pool.shutdownNow();
     out.println("dry run: nothing was changed");
     return tally.report("dry-run", DriftReport.DRY_RUN, true, started, Instant.now());
   }

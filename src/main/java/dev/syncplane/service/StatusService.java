@@ -16,6 +16,7 @@ import dev.syncplane.temporal.schedules.ActualSchedule;
 import dev.syncplane.temporal.schedules.DesiredSchedule;
 import dev.syncplane.temporal.schedules.ScheduleClassifier;
 import dev.syncplane.temporal.schedules.ScheduleGateway;
+import io.temporal.client.schedules.ScheduleListDescription;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import io.temporal.client.schedules.ScheduleListDescription;
 
 /**
  * An integration's sync status: its connections (DB) against its Schedules as the Schedule list shows

@@ -72,10 +72,13 @@ public class DriftChecker {
       List<Connection> page;
       do {
         page = connections.page(id, after, pageSize);
+        List<DesiredSchedule> desired = new ArrayList<>(page.size());
         List<Future<One>> checks = new ArrayList<>(page.size());
         for (Connection c : page) {
           customers.add(c.customerId());
-          checks.add(writers.submit(() -> checkOne(DesiredSchedule.of(c, config), command, write)));
+          DesiredSchedule d = DesiredSchedule.of(c, config);
+          desired.add(d);
+          checks.add(writers.submit(() -> checkOne(d, command, write)));
         }
         for (int i = 0; i < checks.size(); i++) {
           One one = await(checks, i, heartbeat);
@@ -84,7 +87,7 @@ public class DriftChecker {
           if (one.staleLeft()) {
             found.staleLeft++;
           } else if (!one.kinds().isEmpty()) {
-            found.add(one.kinds(), DesiredSchedule.of(page.get(i), config).scheduleId());
+            found.add(one.kinds(), desired.get(i).scheduleId());
           }
         }
         after = page.isEmpty() ? after : page.get(page.size() - 1).id();

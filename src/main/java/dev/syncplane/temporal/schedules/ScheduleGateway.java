@@ -13,7 +13,10 @@ import io.temporal.client.schedules.ScheduleListDescription;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleUpdate;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * Every Schedule RPC syncplane makes goes through here, under one rate budget. Callers must hold the
@@ -100,7 +103,7 @@ public class ScheduleGateway {
    * keeps a newer version only if the DB has that version too ({@code dbVersion} is read right before the
    * write): a version higher than the DB's can only have been forged, and is overwritten.
    */
-  public Outcome repair(DesiredSchedule desired, java.util.function.LongSupplier dbVersion) {
+  public Outcome repair(DesiredSchedule desired, LongSupplier dbVersion) {
     AtomicReference<Outcome> outcome = new AtomicReference<>();
     try {
       acquire(2); // describe + update
@@ -128,8 +131,8 @@ public class ScheduleGateway {
    * Lists Schedules matching a visibility query (eventually consistent), page by page under the same
    * rate budget: one permit per page fetched.
    */
-  public java.util.stream.Stream<ScheduleListDescription> list(String query, int pageSize) {
-    java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+  public Stream<ScheduleListDescription> list(String query, int pageSize) {
+    AtomicLong seen = new AtomicLong();
     acquire(1);
     return client.listSchedules(query, pageSize)
         .peek(d -> {

@@ -11,6 +11,7 @@ import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.TemporalFactory;
 import dev.syncplane.temporal.drift.DriftReport;
 import dev.syncplane.temporal.drift.DriftState;
+import dev.syncplane.temporal.schedules.ScheduleGateway;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -18,11 +19,9 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** {@code /api/v1/drift-repair}: the report from the DB, the schedule from the workflow, repairs through its Update. */
 public class DriftRepairService {
@@ -84,21 +83,19 @@ public class DriftRepairService {
     } catch (RuntimeException e) {
       throw notFound(e) ? notRunning() : IntegrationExecutor.translate(e);
     }
+    Optional<DriftReport> report;
     try {
-      return new Outcome(handle.getResultAsync().get(wait.toMillis(), TimeUnit.MILLISECONDS), null);
-    } catch (TimeoutException stillRunning) {
-      return new Outcome(
-          null,
-          new DriftRepairPending(
-              Names.DRIFT_REPAIR_WORKFLOW_ID, updateId, "RUNNING",
-              temporal.workflowUiUrl(Names.DRIFT_REPAIR_WORKFLOW_ID, null)));
-    } catch (ExecutionException e) {
-      throw IntegrationExecutor.translate(
-          e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      report = IntegrationExecutor.awaitResult(handle, wait);
+    } catch (RuntimeException e) {
+      throw IntegrationExecutor.translate(e);
     }
+    return report
+        .map(r -> new Outcome(r, null))
+        .orElseGet(() -> new Outcome(
+            null,
+            new DriftRepairPending(
+                Names.DRIFT_REPAIR_WORKFLOW_ID, updateId, "RUNNING",
+                temporal.workflowUiUrl(Names.DRIFT_REPAIR_WORKFLOW_ID, null))));
   }
 
   private WorkflowStub workflow() {
@@ -111,14 +108,14 @@ public class DriftRepairService {
         return true;
       }
     }
-    return dev.syncplane.temporal.schedules.ScheduleGateway.isNotFound(e);
+    return ScheduleGateway.isNotFound(e);
   }
 
   private static ApiException notRunning() {
     return new ApiException(
         ErrorCode.DRIFT_REPAIR_NOT_RUNNING,
         "the drift-repair workflow is not running yet; the service starts it as soon as Temporal answers. Retry shortly.",
-        java.util.List.of(),
+        List.of(),
         IntegrationExecutor.RETRY_AFTER_SECONDS);
   }
 

@@ -78,7 +78,8 @@ public class IntegrationExecutor {
     }
   }
 
-  private static <R> Optional<R> awaitResult(WorkflowUpdateHandle<R> handle, Duration wait) {
+  /** The update's result, or empty if it has not finished within {@code wait} (it goes on). */
+  static <R> Optional<R> awaitResult(WorkflowUpdateHandle<R> handle, Duration wait) {
     try {
       return Optional.ofNullable(handle.getResultAsync().get(wait.toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException pending) {

@@ -124,7 +124,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
             config.providers.stream().map(p -> new SimulatedConnector(p, config.simulatedSyncMaxLatencyMs)).toList());
 
     TemporalFactory temporal = config.temporal;
-    WorkflowServiceStubs stubs = temporal.buildStubs();
+    WorkflowServiceStubs stubs = temporal.buildStubs(metrics.scheduleRpcCounter());
     env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
       @Override
       public void stop() {

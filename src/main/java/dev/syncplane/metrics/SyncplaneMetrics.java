@@ -27,6 +27,9 @@ public final class SyncplaneMetrics {
   /** How long a connector ran, for the runs that reached one. */
   public static final String SYNC_DURATION = "syncplane.sync.duration";
 
+  /** Schedule RPCs sent to Temporal by this process, counted on the wire ({@link ScheduleRpcCounter}). */
+  public static final String SCHEDULE_RPCS = "syncplane.temporal.schedule-rpcs";
+
   /** Drift-repair runs finished. */
   public static final String DRIFT_SCANS = "syncplane.drift.scans";
   /** Schedules drift repair repaired, in all ({@code syncplane.drift.repaired}) and per kind ({@code .interval}, …). */
@@ -63,6 +66,11 @@ public final class SyncplaneMetrics {
     for (DriftKind kind : DriftKind.values()) {
       registry.counter(driftRepairedName(kind));
     }
+  }
+
+  /** The gRPC interceptor that counts Schedule RPCs into {@link #SCHEDULE_RPCS}. */
+  public ScheduleRpcCounter scheduleRpcCounter() {
+    return new ScheduleRpcCounter(registry.meter(SCHEDULE_RPCS));
   }
 
   public static String driftRepairedName(DriftKind kind) {

@@ -8,9 +8,11 @@ import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.serviceclient.RpcRetryOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.grpc.ClientInterceptor;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import java.time.Duration;
+import java.util.List;
 
 /** Where Temporal is, and how to reach it: builds the stubs and clients the service and workers share. */
 public class TemporalFactory {
@@ -27,10 +29,11 @@ public class TemporalFactory {
   /** Run the workers in this process (turn off for an API-only replica). */
   @JsonProperty public boolean workersEnabled = true;
 
-  public WorkflowServiceStubs buildStubs() {
+  public WorkflowServiceStubs buildStubs(ClientInterceptor... interceptors) {
     return WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(target)
+            .setGrpcClientInterceptors(List.of(interceptors))
             .setRpcRetryOptions(
                 RpcRetryOptions.newBuilder()
                     .setInitialInterval(Duration.ofMillis(100))

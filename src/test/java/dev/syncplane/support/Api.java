@@ -17,10 +17,21 @@ public final class Api {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String token;
+  private final Duration timeout;
 
   public Api(String base, String token) {
+    this(base, token, Duration.ofSeconds(30));
+  }
+
+  private Api(String base, String token, Duration timeout) {
     this.base = base;
     this.token = token;
+    this.timeout = timeout;
+  }
+
+  /** The same API with another per-request timeout (30 s by default). */
+  public Api withTimeout(Duration requestTimeout) {
+    return new Api(base, token, requestTimeout);
   }
 
   public record Response(int status, java.net.http.HttpHeaders headers, String raw) {
@@ -71,7 +82,7 @@ public final class Api {
   /** {@code body}: a String is sent as it is, anything else as JSON. */
   public Response send(String method, String path, Object body, Map<String, String> headers) {
     try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
       if (token != null) {
         request.header("Authorization", "Bearer " + token);
       }

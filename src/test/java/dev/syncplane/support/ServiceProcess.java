@@ -30,6 +30,7 @@ public final class ServiceProcess implements AutoCloseable {
   private final String name;
   private final Map<String, String> overrides;
   private final Path log;
+  private List<String> jvmOptions = List.of("-Xmx384m", "-XX:+UseSerialGC");
   private Process process;
   private int port;
   private int adminPort;
@@ -58,8 +59,9 @@ public final class ServiceProcess implements AutoCloseable {
     config.put("server.applicationConnectors[0].port", Integer.toString(port));
     config.put("server.adminConnectors[0].port", Integer.toString(adminPort));
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-XX:+UseSerialGC", "-cp", classpath()));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classpath()));
     config.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
     command.addAll(List.of(SyncplaneApplication.class.getName(), "server", "config.yml"));
     try {
@@ -72,6 +74,20 @@ public final class ServiceProcess implements AutoCloseable {
     }
     awaitHealthy();
     return this;
+  }
+
+  /** The JVM options for the next {@link #start()} (the tests' default: a 384 MiB heap, serial GC). */
+  public ServiceProcess jvmOptions(List<String> options) {
+    this.jvmOptions = List.copyOf(options);
+    return this;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Api admin() {
+    return new Api("http://127.0.0.1:" + adminPort, null);
   }
 
   /** SIGKILL: no shutdown hook, no graceful worker stop, in-flight activities simply vanish. */

@@ -1,0 +1,181 @@
+package dev.syncplane.bench;
+
+import dev.syncplane.support.ServiceHarness;
+import dev.syncplane.support.ServiceProcess;
+import dev.syncplane.support.TestPostgres;
+import dev.syncplane.support.TestTemporal;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.schedules.ScheduleClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@code bin/bench}: syncplane against the real Temporal dev server and a real PostgreSQL, every figure
+ * beside a baseline measured in the same run. Prints a table and writes {@code bench.csv} and
+ * {@code bench.png} to the output directory.
+ *
+ * <pre>
+ *   bin/bench                       # everything, full sizes (about 30 minutes on 2 cores)
+ *   bin/bench --quick               # the same phases at small sizes (a few minutes)
+ *   bin/bench --only propagation,accept
+ * </pre>
+ */
+public final class Bench {
+  static final List<String> PHASES = List.of("propagation", "accept", "drift", "budget", "scale");
+
+  /** The sizes of one run. */
+  record Sizes(int[] propagation, int[] clients, int drift, int budget, int scale) {
+    static final Sizes FULL = new Sizes(new int[] {100, 1_000, 5_000}, new int[] {1, 8, 32}, 5_000, 200, 20_000);
+    static final Sizes QUICK = new Sizes(new int[] {50, 200, 500}, new int[] {1, 8, 32}, 500, 100, 2_000);
+  }
+
+  /** The service's settings under the benchmark, beside the tests' defaults (ServiceHarness). */
+  static Map<String, String> serviceSettings() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("fanOut.idleTimeoutMs", "60000"); // the shipped default: executors stay warm between PUTs
+    s.put("driftRepair.interval", "1h"); // the benchmark asks for its runs; no periodic run in between
+    s.put("driftRepair.apiWaitMs", "1800000");
+    return s;
+  }
+
+  /** The JVM the service runs in: SYNCPLANE_JAVA_OPTS, as bin/dev and the Docker image run it. */
+  static List<String> serviceJvm() {
+    String opts = System.getenv().getOrDefault("SYNCPLANE_JAVA_OPTS", "");
+    return opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
+  }
+
+  final Sizes sizes;
+  final int parallelism = 16; // fanOut.parallelism's default: the floor runs at the same concurrency
+  final Jdbi jdbi;
+  final ScheduleClient schedules;
+  final WorkflowClient workflows;
+  final ScheduleLoop loop;
+  final List<Figure> figures = new ArrayList<>();
+  /** Integrations a phase leaves for a later one (the drift phase reuses propagation's largest). */
+  final Map<String, String> kept = new LinkedHashMap<>();
+  private ServiceProcess service;
+
+  Bench(Sizes sizes) {
+    this.sizes = sizes;
+    TestPostgres.get();
+    TestTemporal.get();
+    this.jdbi = TestPostgres.jdbi();
+    this.schedules = ServiceHarness.schedules();
+    this.workflows = ServiceHarness.workflows();
+    this.loop = new ScheduleLoop(schedules);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Sizes sizes = Sizes.FULL;
+    Set<String> only = new TreeSet<>(PHASES);
+    Path out = Path.of("target", "bench");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> sizes = Sizes.QUICK;
+        case "--only" -> only = new TreeSet<>(Arrays.asList(args[++i].split(",")));
+        case "--out" -> out = Path.of(args[++i]);
+        default -> {
+          System.err.println("usage: bin/bench [--quick] [--only " + String.join(",", PHASES) + "] [--out DIR]");
+          System.exit(2);
+        }
+      }
+    }
+    if (!PHASES.containsAll(only)) {
+      System.err.println("unknown phase in " + only + "; phases: " + PHASES);
+      System.exit(2);
+    }
+    Bench bench = new Bench(sizes);
+    Instant start = Instant.now();
+    try {
+      for (String phase : PHASES) {
+        if (!only.contains(phase)) {
+          continue;
+        }
+        log("== " + phase);
+        switch (phase) {
+          case "propagation" -> Propagation.run(bench);
+          case "accept" -> AcceptLatency.run(bench);
+          case "drift" -> DriftScan.run(bench);
+          case "budget" -> RateBudget.run(bench);
+          case "scale" -> Scale.run(bench);
+          default -> throw new IllegalStateException(phase);
+        }
+        Report.table(bench.figures, System.out); // so far, in case a later phase fails
+      }
+    } finally {
+      bench.stopService();
+    }
+    Report.write(bench.figures, out, Duration.between(start, Instant.now()), sizes == Sizes.QUICK);
+    System.exit(bench.figures.stream().anyMatch(f -> Boolean.FALSE.equals(f.met())) ? 1 : 0);
+  }
+
+  /** The service under test, started with {@code settings} on top of the benchmark's (a running one is stopped first). */
+  ServiceProcess startService(String name, Map<String, String> settings) {
+    stopService();
+    Map<String, String> all = serviceSettings();
+    all.putAll(settings);
+    service = new ServiceProcess(name, all).jvmOptions(serviceJvm()).start();
+    return service;
+  }
+
+  /** The main service: started once, for the phases that need no special setting. */
+  ServiceProcess service() {
+    if (service == null) {
+      startService("bench-service", Map.of());
+    }
+    return service;
+  }
+
+  void stopService() {
+    if (service != null) {
+      service.close();
+      service = null;
+    }
+  }
+
+  Fleet fleet() {
+    return new Fleet(service().api().withTimeout(Duration.ofMinutes(30)), jdbi, schedules);
+  }
+
+  static void log(String message) {
+    System.out.println(Instant.now() + " " + message);
+    System.out.flush();
+  }
+
+  static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  static double median(List<Double> values) {
+    return percentile(values, 50);
+  }
+
+  /** Nearest-rank percentile. */
+  static double percentile(List<Double> values, double p) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+  }
+
+  static String suffix() {
+    return Long.toString(System.currentTimeMillis() % 100_000, 36);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.syncplane.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.syncplane.core.Connection;
+import dev.syncplane.core.Integration;
+import dev.syncplane.db.ConnectionDao;
+import dev.syncplane.db.IntegrationDao;
+import dev.syncplane.support.Api;
+import dev.syncplane.support.Api.Response;
+import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.schedules.ActualSchedule;
+import dev.syncplane.temporal.schedules.DesiredSchedule;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleListDescription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Integrations with many connections, for the benchmark, driven through the service's API. Only the
+ * connection rows are written straight into the DB (connecting 20,000 customers one request at a time
+ * would take the benchmark's whole budget); the first PUT then creates their Schedules through the
+ * ordinary fan-out. Schedules are paused ({@code syncEnabled: false}) so that none starts a sync while
+ * the benchmark runs.
+ */
+final class Fleet {
+  static final long BASE_PERIOD_MS = 3_600_000;
+
+  private final Api api;
+  private final Jdbi jdbi;
+  private final ScheduleClient schedules;
+
+  Fleet(Api api, Jdbi jdbi, ScheduleClient schedules) {
+    this.api = api;
+    this.jdbi = jdbi;
+    this.schedules = schedules;
+  }
+
+  Fleet on(Api other) {
+    return new Fleet(other, jdbi, schedules);
+  }
+
+  /** What a PUT answered: its update run, the version it committed, and when it was sent. */
+  record Put(String updateId, long version, long sentNanos, long answeredNanos) {}
+
+  /** Creates the integration (API), inserts {@code connections} rows (SQL), and creates their Schedules with a PUT. */
+  String create(String id, int connections, Duration patience) {
+    Response created = api.post("/api/v1/integrations",
+        Map.of("id", id, "provider", "stripe", "name", "bench " + id, "periodMs", BASE_PERIOD_MS, "syncEnabled", false));
+    check(created, 201);
+    if (connections > 0) {
+      jdbi.useHandle(h -> h.createUpdate(
+              "INSERT INTO connections (id, integration_id, customer_id)"
+                  + " SELECT :id || '.c' || lpad(g::text, 6, '0'), :id, 'cust' || lpad(g::text, 6, '0')"
+                  + " FROM generate_series(1, :n) g")
+          .bind("id", id).bind("n", connections).execute());
+      Put put = put(id);
+      awaitApplied(id, put.updateId(), patience);
+    }
+    return id;
+  }
+
+  /** A PUT that changes the interval: a new version for every Schedule of the integration. */
+  Put put(String id) {
+    long version = integrations().find(id).orElseThrow().version();
+    long sent = System.nanoTime();
+    Response r = api.put("/api/v1/integrations/" + id,
+        Map.of("name", "bench " + id, "periodMs", BASE_PERIOD_MS + (version + 1) * 60_000, "syncEnabled", false), Map.of());
+    long answered = System.nanoTime();
+    check(r, 200);
+    return new Put(r.json().get("update").get("id").asText(), r.json().get("integration").get("version").asLong(), sent, answered);
+  }
+
+  /** Polls the update run until APPLIED; returns System.nanoTime() of the first reading that said so. */
+  long awaitApplied(String id, String updateId, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (true) {
+      Response r = api.get("/api/v1/integrations/" + id + "/updates/" + updateId);
+      long now = System.nanoTime();
+      if (r.status() == 200 && "APPLIED".equals(r.json().get("state").asText())) {
+        return now;
+      }
+      if (now > deadline) {
+        throw new IllegalStateException("update " + updateId + " of " + id + " not APPLIED within " + patience + ": " + r);
+      }
+      Bench.pause(50);
+    }
+  }
+
+  /**
+   * Waits until Temporal's Schedule list shows all {@code expected} Schedules of the integration at
+   * {@code version} (the list is eventually consistent): the check that an APPLIED run wrote them all.
+   */
+  void awaitListedAt(String id, long version, int expected, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    long atVersion = 0;
+    while (System.nanoTime() < deadline) {
+      try (Stream<ScheduleListDescription> listed = schedules.listSchedules(Names.schedulesOfIntegrationQuery(id), 1000)) {
+        atVersion = listed.filter(d -> ActualSchedule.of(d).version() == version).count();
+      }
+      if (atVersion == expected) {
+        return;
+      }
+      Bench.pause(1000);
+    }
+    throw new IllegalStateException(id + ": " + atVersion + " of " + expected + " Schedules listed at v" + version + " after " + patience);
+  }
+
+  /** Every Schedule of the integration as the DB wants it now. */
+  List<DesiredSchedule> desired(String id) {
+    Integration integration = integrations().find(id).orElseThrow();
+    List<DesiredSchedule> all = new ArrayList<>();
+    String after = null;
+    List<Connection> page;
+    do {
+      page = connections().page(id, after, 1000);
+      page.forEach(c -> all.add(DesiredSchedule.of(c, integration.scheduleConfig())));
+      after = page.isEmpty() ? after : page.get(page.size() - 1).id();
+    } while (page.size() == 1000);
+    return all;
+  }
+
+  void delete(String id, Duration patience) {
+    Response r = api.delete("/api/v1/integrations/" + id);
+    check(r, r.status() == 202 ? 202 : 200);
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (api.get("/api/v1/integrations/" + id).status() != 404) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(id + " not deleted within " + patience);
+      }
+      Bench.pause(500);
+    }
+  }
+
+  IntegrationDao integrations() {
+    return jdbi.onDemand(IntegrationDao.class);
+  }
+
+  ConnectionDao connections() {
+    return jdbi.onDemand(ConnectionDao.class);
+  }
+
+  static JsonNode check(Response r, int status) {
+    if (r.status() != status) {
+      throw new IllegalStateException("expected " + status + ", got " + r);
+    }
+    return r.json();
+  }
+}

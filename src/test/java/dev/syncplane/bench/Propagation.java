@@ -1,0 +1,61 @@
+package dev.syncplane.bench;
+
+import dev.syncplane.temporal.schedules.DesiredSchedule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Target 1: from the PUT until every Schedule carries the new version (the update run APPLIED, then
+ * checked in Temporal's Schedule list), against the raw floor (the SDK loop at the fan-out's concurrency)
+ * and the naive sequential loop, on the same N Schedules. Floor and syncplane alternate, the median wins.
+ */
+final class Propagation {
+  static final int TARGET_N = 1_000;
+
+  static void run(Bench b) {
+    Fleet fleet = b.fleet();
+    for (int n : b.sizes.propagation()) {
+      String id = "prop-" + n + "-" + Bench.suffix();
+      Duration patience = Duration.ofSeconds(120 + n / 10);
+      long t = System.nanoTime();
+      fleet.create(id, n, patience);
+      Bench.log(id + ": " + n + " Schedules created through the first PUT in " + fmt(Bench.seconds(System.nanoTime() - t)) + " s");
+
+      int reps = n <= 1_000 ? 3 : 1;
+      List<Double> floor = new ArrayList<>();
+      List<Double> syncplane = new ArrayList<>();
+      for (int rep = 0; rep < reps; rep++) {
+        // The floor rewrites what the Schedules carry now, so the PUT after it still has a version to raise.
+        List<DesiredSchedule> now = fleet.desired(id);
+        floor.add(Bench.seconds(b.loop.update(now, b.parallelism)));
+        Fleet.Put put = fleet.put(id);
+        long applied = fleet.awaitApplied(id, put.updateId(), patience);
+        syncplane.add(Bench.seconds(applied - put.sentNanos()));
+        fleet.awaitListedAt(id, put.version(), n, Duration.ofMinutes(3));
+        Bench.log(id + " rep " + rep + ": floor " + fmt(floor.get(rep)) + " s, syncplane " + fmt(syncplane.get(rep)) + " s");
+      }
+      double sequential = Bench.seconds(b.loop.update(fleet.desired(id), 1));
+      Bench.log(id + ": sequential " + fmt(sequential) + " s");
+
+      String name = "N=" + n + ": PUT until every Schedule carries it";
+      double s = Bench.median(syncplane), f = Bench.median(floor);
+      String note = reps + " run(s), median; floor = SDK ScheduleHandle.update x" + n + ", " + b.parallelism + " in flight";
+      Figure vsFloor = Figure.atMost("propagation", name, s, "s", "raw floor", f, 1.5, note);
+      Figure vsSequential = Figure.fasterBy(
+          "propagation", "N=" + n + ": against the naive sequential loop", s, "s", "sequential loop", sequential, 5, "1 run");
+      String why = "set at N=" + TARGET_N;
+      b.figures.add(n == TARGET_N ? vsFloor : vsFloor.informational(why));
+      b.figures.add(n == TARGET_N ? vsSequential : vsSequential.informational(why));
+      if (n == b.sizes.drift()) {
+        b.kept.put("drift", id);
+      } else {
+        fleet.delete(id, patience);
+      }
+    }
+  }
+
+  static String fmt(double v) {
+    return Figure.fmt(v);
+  }
+}

@@ -60,7 +60,7 @@ final class DriftScan {
     awaitListShows(b.schedules, id, desired, drifted);
     AtomicInteger repaired = new AtomicInteger();
     double describeEach = Bench.seconds(ScheduleLoop.run(desired, b.parallelism, d -> {
-      if (describeAndRepair(b.schedules, d)) {
+      if (describeAndRepairRetried(b.schedules, d)) {
         repaired.incrementAndGet();
       }
     }));
@@ -137,6 +137,12 @@ final class DriftScan {
       Bench.pause(500);
     }
     throw new IllegalStateException("the list showed " + wrong + " Schedules out of sync, not " + expected);
+  }
+
+  static boolean describeAndRepairRetried(ScheduleClient client, DesiredSchedule d) {
+    boolean[] repaired = {false};
+    ScheduleLoop.retried(() -> repaired[0] = describeAndRepair(client, d));
+    return repaired[0];
   }
 
   /** The baseline's step: describe, compare with the DB, repair if it differs. True if it repaired. */

@@ -2,7 +2,7 @@ package dev.syncplane.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.syncplane.core.Connection;
-import dev.syncplane.core.Integration;
+import dev.syncplane.core.ScheduleConfig;
 import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.support.Api;
@@ -68,7 +68,7 @@ final class Fleet {
     long version = integrations().find(id).orElseThrow().version();
     long sent = System.nanoTime();
     Response r = api.put("/api/v1/integrations/" + id,
-        Map.of("name", "bench " + id, "periodMs", BASE_PERIOD_MS + (version + 1) * 60_000, "syncEnabled", false), Map.of());
+        Map.of("name", "bench " + id, "periodMs", periodFor(version + 1), "syncEnabled", false), Map.of());
     long answered = System.nanoTime();
     check(r, 200);
     return new Put(r.json().get("update").get("id").asText(), r.json().get("integration").get("version").asLong(), sent, answered);
@@ -111,13 +111,29 @@ final class Fleet {
 
   /** Every Schedule of the integration as the DB wants it now. */
   List<DesiredSchedule> desired(String id) {
-    Integration integration = integrations().find(id).orElseThrow();
+    return desired(id, integrations().find(id).orElseThrow().scheduleConfig());
+  }
+
+  /**
+   * Every Schedule of the integration as a PUT to {@code version} would write it (the interval a PUT
+   * sets for that version), without touching the DB: what a baseline writes on its own set of Schedules.
+   */
+  List<DesiredSchedule> desiredAt(String id, long version) {
+    ScheduleConfig now = integrations().find(id).orElseThrow().scheduleConfig();
+    return desired(id, new ScheduleConfig(now.provider(), periodFor(version), now.syncEnabled(), version));
+  }
+
+  static long periodFor(long version) {
+    return BASE_PERIOD_MS + version * 60_000;
+  }
+
+  private List<DesiredSchedule> desired(String id, ScheduleConfig config) {
     List<DesiredSchedule> all = new ArrayList<>();
     String after = null;
     List<Connection> page;
     do {
       page = connections().page(id, after, 1000);
-      page.forEach(c -> all.add(DesiredSchedule.of(c, integration.scheduleConfig())));
+      page.forEach(c -> all.add(DesiredSchedule.of(c, config)));
       after = page.isEmpty() ? after : page.get(page.size() - 1).id();
     } while (page.size() == 1000);
     return all;

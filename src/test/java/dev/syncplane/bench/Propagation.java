@@ -8,7 +8,10 @@ import java.util.List;
 /**
  * Target 1: from the PUT until every Schedule carries the new version (the update run APPLIED, then
  * checked in Temporal's Schedule list), against the raw floor (the SDK loop at the fan-out's concurrency)
- * and the naive sequential loop, on the same N Schedules. Floor and syncplane alternate, the median wins.
+ * and the naive sequential loop. The baselines write a twin set of N Schedules (another integration,
+ * created the same way), so that each side writes a new version and each waits until Temporal's list
+ * shows it before the other starts: neither runs while the server still digests the other's writes.
+ * Floor and syncplane alternate; the median of the runs counts.
  */
 final class Propagation {
   static final int TARGET_N = 1_000;
@@ -17,25 +20,29 @@ final class Propagation {
     Fleet fleet = b.fleet();
     for (int n : b.sizes.propagation()) {
       String id = "prop-" + n + "-" + Bench.suffix();
+      String twin = id + "-baseline";
       Duration patience = Duration.ofSeconds(120 + n / 10);
       long t = System.nanoTime();
       fleet.create(id, n, patience);
       Bench.log(id + ": " + n + " Schedules created through the first PUT in " + fmt(Bench.seconds(System.nanoTime() - t)) + " s");
+      fleet.create(twin, n, patience);
+      long twinVersion = fleet.integrations().find(twin).orElseThrow().version();
 
       int reps = n <= 1_000 ? 3 : 1;
       List<Double> floor = new ArrayList<>();
       List<Double> syncplane = new ArrayList<>();
       for (int rep = 0; rep < reps; rep++) {
-        // The floor rewrites what the Schedules carry now, so the PUT after it still has a version to raise.
-        List<DesiredSchedule> now = fleet.desired(id);
-        floor.add(Bench.seconds(b.loop.update(now, b.parallelism)));
+        twinVersion++;
+        floor.add(Bench.seconds(b.loop.update(fleet.desiredAt(twin, twinVersion), b.parallelism)));
+        fleet.awaitListedAt(twin, twinVersion, n, Duration.ofMinutes(3));
         Fleet.Put put = fleet.put(id);
         long applied = fleet.awaitApplied(id, put.updateId(), patience);
         syncplane.add(Bench.seconds(applied - put.sentNanos()));
         fleet.awaitListedAt(id, put.version(), n, Duration.ofMinutes(3));
         Bench.log(id + " rep " + rep + ": floor " + fmt(floor.get(rep)) + " s, syncplane " + fmt(syncplane.get(rep)) + " s");
       }
-      double sequential = Bench.seconds(b.loop.update(fleet.desired(id), 1));
+      twinVersion++;
+      double sequential = Bench.seconds(b.loop.update(fleet.desiredAt(twin, twinVersion), 1));
       Bench.log(id + ": sequential " + fmt(sequential) + " s");
 
       String name = "N=" + n + ": PUT until every Schedule carries it";
@@ -47,6 +54,7 @@ final class Propagation {
       String why = "set at N=" + TARGET_N;
       b.figures.add(n == TARGET_N ? vsFloor : vsFloor.informational(why));
       b.figures.add(n == TARGET_N ? vsSequential : vsSequential.informational(why));
+      fleet.delete(twin, patience);
       if (n == b.sizes.drift()) {
         b.kept.put("drift", id);
       } else {

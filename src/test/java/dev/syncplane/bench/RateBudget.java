@@ -44,7 +44,7 @@ final class RateBudget {
         "the budget", BUDGET, bounded.mean() / BUDGET, "<= budget", bounded.mean() <= BUDGET, note));
     b.figures.add(new Figure("budget", "Schedule RPC/s, busiest " + Figure.fmt(WINDOW_SECONDS) + " s", bounded.peakWindow(), "RPC/s",
         "the budget", BUDGET, bounded.peakWindow() / BUDGET, "<= 1.1x budget", bounded.peakWindow() <= BUDGET * 1.1,
-        "Guava's RateLimiter may lend up to 1 s of unused permits at the start"));
+        "the budget saves nothing up while idle, so no window may exceed it by more than one call"));
     b.figures.add(Figure.info("budget", "the same workload without a budget, RPC/s mean", unbounded.mean(), "RPC/s",
         "the budget", BUDGET, unbounded.rpcs() + " RPCs in " + Figure.fmt(unbounded.seconds()) + " s, busiest "
             + Figure.fmt(WINDOW_SECONDS) + " s at " + Figure.fmt(unbounded.peakWindow()) + "/s"));

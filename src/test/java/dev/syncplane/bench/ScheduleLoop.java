@@ -26,8 +26,36 @@ final class ScheduleLoop {
 
   /** Writes every Schedule its desired state; returns the elapsed nanoseconds. */
   long update(List<DesiredSchedule> all, int concurrency) {
-    return run(all, concurrency, d -> schedules.getHandle(d.scheduleId())
-        .update(input -> new ScheduleUpdate(d.toSchedule(), d.searchAttributes())));
+    return run(all, concurrency, d -> retried(() -> schedules.getHandle(d.scheduleId())
+        .update(input -> new ScheduleUpdate(d.toSchedule(), d.searchAttributes()))));
+  }
+
+  /**
+   * A baseline call as a careful client makes it: a refusal of a busy dev server (such as "no poller seen
+   * for task queue recently" while its internal scheduler worker is swamped) is tried again, as
+   * syncplane's activities are.
+   */
+  static void retried(Runnable call) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        call.run();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt == 10 || io.temporal.client.schedules.ScheduleException.class.isInstance(e) && isNotFoundOrInvalid(e)) {
+          throw e;
+        }
+        Bench.pause(100L * attempt);
+      }
+    }
+  }
+
+  private static boolean isNotFoundOrInvalid(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.grpc.StatusRuntimeException s) {
+        return s.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND || s.getStatus().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT;
+      }
+    }
+    return false;
   }
 
   /** Runs {@code call} once per item with {@code concurrency} in flight; returns the elapsed nanoseconds. */

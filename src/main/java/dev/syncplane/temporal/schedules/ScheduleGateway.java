@@ -1,6 +1,5 @@
 package dev.syncplane.temporal.schedules;
 
-import com.google.common.util.concurrent.RateLimiter;
 import dev.syncplane.temporal.Names;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -40,12 +39,12 @@ public class ScheduleGateway {
   }
 
   private final ScheduleClient client;
-  private final RateLimiter budget;
+  private final RpcBudget budget;
 
   /** @param rpcPerSecond the budget for Schedule RPCs per second; 0 or less means unbounded */
   public ScheduleGateway(ScheduleClient client, double rpcPerSecond) {
     this.client = client;
-    this.budget = rpcPerSecond > 0 ? RateLimiter.create(rpcPerSecond) : null;
+    this.budget = rpcPerSecond > 0 ? new RpcBudget(rpcPerSecond) : null;
   }
 
   /** Makes the Schedule carry {@code desired}, creating it if missing; never goes back to an older version. */

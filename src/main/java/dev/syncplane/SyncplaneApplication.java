@@ -133,7 +133,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     });
     WorkflowClient client = temporal.buildClient(stubs);
     ScheduleGateway gateway =
-        new ScheduleGateway(temporal.buildScheduleClient(stubs), config.fanOut.scheduleRpcPerSecond);
+        new ScheduleGateway(stubs, temporal.scheduleClientOptions(), config.fanOut.scheduleRpcPerSecond);
     ExecutorService scheduleWriters =
         env.lifecycle()
             .executorService("schedule-writer-%d")

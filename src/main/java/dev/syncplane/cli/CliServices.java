@@ -33,7 +33,7 @@ final class CliServices implements AutoCloseable {
     TemporalFactory temporal = config.temporal;
     stubs = temporal.buildStubs();
     client = temporal.buildClient(stubs);
-    gateway = new ScheduleGateway(temporal.buildScheduleClient(stubs), config.fanOut.scheduleRpcPerSecond);
+    gateway = new ScheduleGateway(stubs, temporal.scheduleClientOptions(), config.fanOut.scheduleRpcPerSecond);
   }
 
   @Override

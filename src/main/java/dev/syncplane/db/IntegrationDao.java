@@ -33,6 +33,10 @@ public interface IntegrationDao {
   @SqlQuery("SELECT * FROM integrations WHERE id = :id AND state = 'ACTIVE'")
   Optional<Integration> findActive(@Bind("id") String id);
 
+  /** The committed version of an active integration: the fence every Schedule write checks right before it writes. */
+  @SqlQuery("SELECT version FROM integrations WHERE id = :id AND state = 'ACTIVE'")
+  Optional<Long> activeVersion(@Bind("id") String id);
+
   @SqlQuery("SELECT * FROM integrations WHERE id = :id FOR UPDATE")
   Optional<Integration> lock(@Bind("id") String id);
 

@@ -48,7 +48,11 @@ public class TemporalFactory {
   }
 
   public ScheduleClient buildScheduleClient(WorkflowServiceStubs stubs) {
-    return ScheduleClient.newInstance(stubs, ScheduleClientOptions.newBuilder().setNamespace(namespace).build());
+    return ScheduleClient.newInstance(stubs, scheduleClientOptions());
+  }
+
+  public ScheduleClientOptions scheduleClientOptions() {
+    return ScheduleClientOptions.newBuilder().setNamespace(namespace).build();
   }
 
   public String workflowUiUrl(String workflowId, String runId) {

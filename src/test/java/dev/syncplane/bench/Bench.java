@@ -72,7 +72,7 @@ public final class Bench {
     this.jdbi = TestPostgres.jdbi();
     this.schedules = ServiceHarness.schedules();
     this.workflows = ServiceHarness.workflows();
-    this.loop = new ScheduleLoop(schedules);
+    this.loop = new ScheduleLoop(schedules, ServiceHarness.stubs(), ServiceHarness.gateway());
   }
 
   public static void main(String[] args) throws Exception {

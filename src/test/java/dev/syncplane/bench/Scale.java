@@ -42,7 +42,7 @@ final class Scale {
     long rssKiB = peakRssKiB(service.pid());
     long history = largestHistory(b, id);
     Bench.log(id + ": update " + Figure.fmt(update) + " s, largest history " + history + " events, peak RSS " + rssKiB / 1024 + " MiB");
-    double floor = Bench.seconds(b.loop.update(fleet.desired(id), b.parallelism));
+    double floor = Bench.seconds(b.loop.updateRaw(fleet.desiredAt(id, put.version() + 1), b.parallelism));
     Bench.log(id + ": raw floor " + Figure.fmt(floor) + " s");
 
     b.figures.add(Figure.atMost("scale", "update " + n + " Schedules", update, "s", "raw floor", floor, 1.5,

@@ -1,6 +1,8 @@
 package dev.syncplane.bench;
 
 import dev.syncplane.temporal.schedules.DesiredSchedule;
+import dev.syncplane.temporal.schedules.ScheduleGateway;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleUpdate;
 import java.util.ArrayList;
@@ -12,20 +14,34 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * The baselines without syncplane: a bare SDK loop over Schedules, {@code concurrency} calls in flight, no
- * workflow, no DB, no version check of ours. {@link #update} is the SDK's {@code ScheduleHandle.update}
- * (the SDK describes the Schedule, then sends UpdateSchedule): the raw floor, and, with one thread, the
- * naive sequential loop.
+ * The baselines without syncplane: bare SDK loops over Schedules, {@code concurrency} calls in flight, no
+ * workflow, no DB, no version check.
+ * <ul>
+ *   <li>{@link #updateRaw}: the raw floor. One UpdateSchedule call per Schedule through the SDK's service
+ *       stubs: the least any system can send to change N Schedules (the request is built the way
+ *       syncplane's gateway and the SDK build it).
+ *   <li>{@link #updateWithSdk}: the SDK's {@code ScheduleHandle.update}, which describes the Schedule and
+ *       then updates it: what a naive loop calls; with one thread, the naive sequential loop.
+ * </ul>
  */
 final class ScheduleLoop {
   private final ScheduleClient schedules;
+  private final WorkflowServiceStubs stubs;
+  private final ScheduleGateway requests;
 
-  ScheduleLoop(ScheduleClient schedules) {
+  ScheduleLoop(ScheduleClient schedules, WorkflowServiceStubs stubs, ScheduleGateway requests) {
     this.schedules = schedules;
+    this.stubs = stubs;
+    this.requests = requests;
   }
 
-  /** Writes every Schedule its desired state; returns the elapsed nanoseconds. */
-  long update(List<DesiredSchedule> all, int concurrency) {
+  /** One UpdateSchedule call per Schedule; returns the elapsed nanoseconds. */
+  long updateRaw(List<DesiredSchedule> all, int concurrency) {
+    return run(all, concurrency, d -> retried(() -> stubs.blockingStub().updateSchedule(requests.updateRequest(d))));
+  }
+
+  /** The SDK's describe-then-update per Schedule; returns the elapsed nanoseconds. */
+  long updateWithSdk(List<DesiredSchedule> all, int concurrency) {
     return run(all, concurrency, d -> retried(() -> schedules.getHandle(d.scheduleId())
         .update(input -> new ScheduleUpdate(d.toSchedule(), d.searchAttributes()))));
   }

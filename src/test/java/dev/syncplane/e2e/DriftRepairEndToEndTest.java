@@ -197,7 +197,7 @@ class DriftRepairEndToEndTest {
     connect(orphaned, 1);
     Jdbi jdbi = TestPostgres.jdbi();
     DriftScanner scanner = new DriftScanner(jdbi.onDemand(IntegrationDao.class), jdbi.onDemand(ConnectionDao.class),
-        jdbi.onDemand(UpdateRunDao.class), new ScheduleGateway(schedules, 0), 2); // pages of 2: paging is exercised
+        jdbi.onDemand(UpdateRunDao.class), ServiceHarness.gateway(), 2); // pages of 2: paging is exercised
     Eventually.within(CONVERGE, () -> assertThat(scanner.scan(false, () -> {}).suspects())
         .doesNotContain(clean, edited, orphaned));
 

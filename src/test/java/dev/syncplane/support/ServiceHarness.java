@@ -77,6 +77,12 @@ public final class ServiceHarness {
     return stubs;
   }
 
+  /** syncplane's own gateway to the test server's Schedules, without a rate budget. */
+  public static dev.syncplane.temporal.schedules.ScheduleGateway gateway() {
+    return new dev.syncplane.temporal.schedules.ScheduleGateway(
+        stubs(), io.temporal.client.schedules.ScheduleClientOptions.newBuilder().setNamespace("default").build(), 0);
+  }
+
   public static ScheduleClient schedules() {
     return ScheduleClient.newInstance(stubs(), ScheduleClientOptions.newBuilder().setNamespace("default").build());
   }

@@ -133,7 +133,7 @@ public class DriftChecker {
     if (write) {
       Outcome outcome =
           verdict.state() == State.MISSING
-              ? gateway.apply(desired)
+              ? gateway.apply(desired, () -> currentVersion(desired.connection().integrationId()))
               : gateway.repair(desired, () -> currentVersion(desired.connection().integrationId()));
       if (outcome != Outcome.CREATED && outcome != Outcome.UPDATED) {
         return One.NOTHING; // not drift after all (written meanwhile by the executor, or a newer committed version)

@@ -11,7 +11,14 @@ import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.client.schedules.ScheduleListDescription;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleUpdate;
+import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.api.workflowservice.v1.UpdateScheduleRequest;
+import io.temporal.internal.client.ScheduleProtoUtil;
+import io.temporal.internal.common.SearchAttributesUtil;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -19,9 +26,15 @@ import java.util.stream.Stream;
 
 /**
  * Every Schedule RPC syncplane makes goes through here, under one rate budget. Callers must hold the
- * integration's serialization (its UpdateIntegrationWorkflow): the SDK sends no conflict token, so this
- * class guards against stale writes by reading the Schedule's {@code ConfigVersion} right before it
- * writes, and never lowers it.
+ * integration's serialization (its UpdateIntegrationWorkflow): the SDK sends no conflict token.
+ *
+ * <p>A write is one UpdateSchedule call (CreateSchedule if the Schedule is missing), fenced by the
+ * integration's committed version, read from PostgreSQL right before the call. Every version a Schedule
+ * can carry was committed there first, so "the DB is still at my version" means that no Schedule carries
+ * a newer one: an attempt that outlived its timeout, or a pass overtaken by a newer commit, writes
+ * nothing. This replaced a describe before every write (the SDK's {@code ScheduleHandle.update}): on
+ * Temporal a describe is a consistent query on the Schedule's workflow, and cost two thirds of each write
+ * (issue 6, bin/bench). Drift repair still describes: it must see what the Schedule really holds.
  */
 public class ScheduleGateway {
 
@@ -29,29 +42,49 @@ public class ScheduleGateway {
   public enum Outcome {
     CREATED,
     UPDATED,
-    /** Already carried this version: nothing written. */
-    UP_TO_DATE,
-    /** Carried a newer version than the one offered: nothing written. */
+    /** A newer version has committed (or the integration is being deleted): nothing written. */
     NEWER_KEPT,
     DELETED,
     /** Nothing to delete. */
     ABSENT
   }
 
+  private static final Set<Status.Code> TRANSIENT =
+      Set.of(Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
+  private static final int ATTEMPTS = 4;
+
   private final ScheduleClient client;
+  private final WorkflowServiceStubs stubs;
+  private final String namespace;
+  private final ScheduleProtoUtil proto;
   private final RpcBudget budget;
 
   /** @param rpcPerSecond the budget for Schedule RPCs per second; 0 or less means unbounded */
-  public ScheduleGateway(ScheduleClient client, double rpcPerSecond) {
-    this.client = client;
+  public ScheduleGateway(WorkflowServiceStubs stubs, ScheduleClientOptions options, double rpcPerSecond) {
+    this.client = ScheduleClient.newInstance(stubs, options);
+    this.stubs = stubs;
+    this.namespace = options.getNamespace();
+    this.proto = new ScheduleProtoUtil(null, options); // only its conversion is used, which needs no client
     this.budget = rpcPerSecond > 0 ? new RpcBudget(rpcPerSecond) : null;
   }
 
-  /** Makes the Schedule carry {@code desired}, creating it if missing; never goes back to an older version. */
-  public Outcome apply(DesiredSchedule desired) {
-    Optional<Outcome> updated = update(desired);
-    if (updated.isPresent()) {
-      return updated.get();
+  /**
+   * Makes the Schedule carry {@code desired}, creating it if missing, unless {@code committedVersion}
+   * (read right before the write; {@link Long#MAX_VALUE} once the integration is gone or being deleted)
+   * is newer than {@code desired}'s.
+   */
+  public Outcome apply(DesiredSchedule desired, LongSupplier committedVersion) {
+    if (committedVersion.getAsLong() > desired.version()) {
+      return Outcome.NEWER_KEPT;
+    }
+    try {
+      acquire(1);
+      transientRetried(() -> stubs.blockingStub().updateSchedule(updateRequest(desired)));
+      return Outcome.UPDATED;
+    } catch (RuntimeException e) {
+      if (!isNotFound(e)) {
+        throw e;
+      }
     }
     try {
       acquire(1);
@@ -61,27 +94,58 @@ public class ScheduleGateway {
           ScheduleOptions.newBuilder().setTypedSearchAttributes(desired.searchAttributes()).build());
       return Outcome.CREATED;
     } catch (ScheduleAlreadyRunningException raced) {
-      // Created between our describe and our create: only possible outside our serialization
-      // (a hand-made Schedule); treat it as existing and version-check it.
-      return update(desired).orElseThrow(() -> raced);
+      // Created between our update and our create: only possible outside our serialization (by hand).
+      acquire(1);
+      stubs.blockingStub().updateSchedule(updateRequest(desired));
+      return Outcome.UPDATED;
     }
   }
 
-  /** Empty when the Schedule does not exist. */
-  private Optional<Outcome> update(DesiredSchedule desired) {
+  /**
+   * The UpdateSchedule call for {@code desired}: the whole Schedule (spec, action, state) and its search
+   * attributes, as the SDK's {@code ScheduleHandle.update} sends them after its describe.
+   */
+  public UpdateScheduleRequest updateRequest(DesiredSchedule desired) {
+    io.temporal.api.common.v1.SearchAttributes attributes = SearchAttributesUtil.encodeTyped(desired.searchAttributes());
+    return UpdateScheduleRequest.newBuilder()
+        .setNamespace(namespace)
+        .setScheduleId(desired.scheduleId())
+        .setRequestId(UUID.randomUUID().toString())
+        .setSchedule(proto.scheduleToProto(desired.toSchedule()))
+        .setSearchAttributes(attributes == null ? io.temporal.api.common.v1.SearchAttributes.getDefaultInstance() : attributes)
+        .build();
+  }
+
+  /** A busy or briefly unreachable server is asked again, a few times, within the same permit. */
+  private static void transientRetried(Runnable call) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        call.run();
+        return;
+      } catch (StatusRuntimeException e) {
+        if (attempt == ATTEMPTS || !TRANSIENT.contains(e.getStatus().getCode())) {
+          throw e;
+        }
+        try {
+          Thread.sleep(100L << attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Empty when the Schedule does not exist. Drift repair's describe-then-write, under the integration's lock. */
+  private Optional<Outcome> describedUpdate(DesiredSchedule desired, java.util.function.LongPredicate keep) {
     AtomicReference<Outcome> outcome = new AtomicReference<>();
     try {
       acquire(2); // describe + update
       handle(desired.scheduleId())
           .update(
               input -> {
-                long current = versionOf(input.getDescription());
-                if (current > desired.version()) {
+                if (keep.test(versionOf(input.getDescription()))) {
                   outcome.set(Outcome.NEWER_KEPT);
-                  return null;
-                }
-                if (current == desired.version()) {
-                  outcome.set(Outcome.UP_TO_DATE);
                   return null;
                 }
                 outcome.set(Outcome.UPDATED);
@@ -103,27 +167,8 @@ public class ScheduleGateway {
    * write): a version higher than the DB's can only have been forged, and is overwritten.
    */
   public Outcome repair(DesiredSchedule desired, LongSupplier dbVersion) {
-    AtomicReference<Outcome> outcome = new AtomicReference<>();
-    try {
-      acquire(2); // describe + update
-      handle(desired.scheduleId())
-          .update(
-              input -> {
-                long current = versionOf(input.getDescription());
-                if (current > desired.version() && current <= dbVersion.getAsLong()) {
-                  outcome.set(Outcome.NEWER_KEPT);
-                  return null;
-                }
-                outcome.set(Outcome.UPDATED);
-                return new ScheduleUpdate(desired.toSchedule(), desired.searchAttributes());
-              });
-      return outcome.get();
-    } catch (RuntimeException e) {
-      if (isNotFound(e)) {
-        return apply(desired);
-      }
-      throw e;
-    }
+    return describedUpdate(desired, current -> current > desired.version() && current <= dbVersion.getAsLong())
+        .orElseGet(() -> apply(desired, dbVersion));
   }
 
   /**

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * What one batch did, per Schedule outcome, so that the Temporal UI shows it in the activity result.
- * {@code created} lists (capped) the Schedules that were missing and were created.
+ * {@code created} lists (capped) the Schedules that were missing and were created. {@code newerKept}: not
+ * written because a newer version committed meanwhile (the next pass writes it). {@code unchanged} is
+ * always 0 since writes stopped reading the Schedule first (bin/bench); it stays for older histories.
  */
 public record BatchResult(
     String lastConnectionId,

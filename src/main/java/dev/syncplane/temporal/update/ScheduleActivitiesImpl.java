@@ -79,15 +79,14 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     // Re-read the newest committed config for every batch: a batch never writes an older one.
     ScheduleConfig config = integration.get().scheduleConfig();
     List<Connection> page = connections.page(request.integrationId(), request.afterConnectionId(), batchSize);
-    List<Outcome> outcomes = inParallel(page, c -> gateway.apply(DesiredSchedule.of(c, config)));
+    List<Outcome> outcomes = inParallel(page, c -> gateway.apply(DesiredSchedule.of(c, config), fence(request.integrationId())));
     updates.progress(request.integrationId(), request.appliedBefore() + page.size());
 
-    int updated = 0, unchanged = 0, newer = 0, createdCount = 0;
+    int updated = 0, newer = 0, createdCount = 0;
     List<String> created = new ArrayList<>();
     for (int i = 0; i < page.size(); i++) {
       switch (outcomes.get(i)) {
         case UPDATED -> updated++;
-        case UP_TO_DATE -> unchanged++;
         case NEWER_KEPT -> newer++;
         case CREATED -> {
           createdCount++;
@@ -105,7 +104,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
         config.version(),
         page.size(),
         updated,
-        unchanged,
+        0,
         newer,
         created);
   }
@@ -126,7 +125,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     Connection connection =
         connections.findByCustomer(command.integrationId(), command.customerId()).orElseThrow();
     DesiredSchedule desired = DesiredSchedule.of(connection, integration.scheduleConfig());
-    gateway.apply(desired);
+    gateway.apply(desired, fence(command.integrationId()));
     return new ConnectResult(
         connection, desired.scheduleId(), desired.version(), connection.id().equals(command.connectionId()));
   }
@@ -155,6 +154,14 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
       connections.delete(ids);
     }
     return new BatchResult(null, page.size() < batchSize, 0, page.size(), 0, 0, 0, List.of());
+  }
+
+  /**
+   * The integration's committed version, read right before each Schedule write ({@link
+   * ScheduleGateway#apply}): once a newer version commits, or a delete begins, this attempt writes no more.
+   */
+  private java.util.function.LongSupplier fence(String integrationId) {
+    return () -> integrations.activeVersion(integrationId).orElse(Long.MAX_VALUE);
   }
 
   /** The innermost cause (the gRPC status, usually), which the SDK's ScheduleException message leaves out. */

@@ -92,21 +92,33 @@ final class Fleet {
 
   /**
    * Waits until Temporal's Schedule list shows all {@code expected} Schedules of the integration at
-   * {@code version} (the list is eventually consistent): the check that an APPLIED run wrote them all.
+   * {@code version} (the list is eventually consistent, and the server applies an UpdateSchedule to the
+   * Schedule's own workflow after the call returns); returns System.nanoTime() of the reading that did.
+   * Asks only for the Schedules still below the version, one at a time, so that polling stays cheap.
    */
-  void awaitListedAt(String id, long version, int expected, Duration patience) {
+  long awaitListedAt(String id, long version, int expected, Duration patience) {
     long deadline = System.nanoTime() + patience.toNanos();
-    long atVersion = 0;
-    while (System.nanoTime() < deadline) {
-      try (Stream<ScheduleListDescription> listed = schedules.listSchedules(Names.schedulesOfIntegrationQuery(id), 1000)) {
-        atVersion = listed.filter(d -> ActualSchedule.of(d).version() == version).count();
+    String behind = Names.schedulesOfIntegrationQuery(id) + " AND ConfigVersion < " + version;
+    while (true) {
+      boolean anyBehind;
+      try (Stream<ScheduleListDescription> listed = schedules.listSchedules(behind, 1)) {
+        anyBehind = listed.findAny().isPresent();
       }
-      if (atVersion == expected) {
-        return;
+      long now = System.nanoTime();
+      if (!anyBehind) {
+        long atVersion;
+        try (Stream<ScheduleListDescription> listed = schedules.listSchedules(Names.schedulesOfIntegrationQuery(id), 1000)) {
+          atVersion = listed.filter(d -> ActualSchedule.of(d).version() == version).count();
+        }
+        if (atVersion == expected) {
+          return now;
+        }
       }
-      Bench.pause(1000);
+      if (now > deadline) {
+        throw new IllegalStateException(id + ": not every one of " + expected + " Schedules listed at v" + version + " after " + patience);
+      }
+      Bench.pause(250);
     }
-    throw new IllegalStateException(id + ": " + atVersion + " of " + expected + " Schedules listed at v" + version + " after " + patience);
   }
 
   /** Every Schedule of the integration as the DB wants it now. */

@@ -331,7 +331,7 @@ class DriftRepairEndToEndTest {
     if (r.status() == 202) {
       assertThat(r.json().get("workflowId").asText()).isEqualTo(Names.DRIFT_REPAIR_WORKFLOW_ID);
       return ServiceHarness.workflows().newWorkflowStub(DriftRepairWorkflow.class, Names.DRIFT_REPAIR_WORKFLOW_ID)
-          .repair().scanId();
+          .repair(null).scanId();
     }
     assertThat(r.json().get("trigger").asText()).isEqualTo("ON_DEMAND");
     assertThat(r.json().get("deep").asBoolean()).isTrue();

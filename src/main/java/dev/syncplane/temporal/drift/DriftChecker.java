@@ -32,6 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -184,24 +186,32 @@ public class DriftChecker {
     }
   }
 
+  /**
+   * Describes one Schedule, classifies it and, when writing, repairs it in the same step: the describe
+   * that confirms the drift is the one the write is based on ({@link ScheduleGateway#repairIf}).
+   */
   private One checkOne(DesiredSchedule desired, RepairCommand command, boolean write) {
-    Optional<ActualSchedule> actual =
-        gateway.describe(desired.scheduleId()).map(d -> ActualSchedule.of(desired.scheduleId(), d));
-    Verdict verdict = ScheduleClassifier.classify(desired, actual);
+    AtomicReference<Verdict> seen = new AtomicReference<>();
+    Predicate<Optional<ScheduleDescription>> drifted = d -> {
+      Verdict v = ScheduleClassifier.classify(desired, d.map(x -> ActualSchedule.of(desired.scheduleId(), x)));
+      seen.set(v);
+      return !v.inSync() && !(v.state() == State.STALE && command.skipStale());
+    };
+    Outcome outcome = null;
+    if (write) {
+      outcome = gateway.repairIf(desired, drifted, () -> currentVersion(desired.connection().integrationId()));
+    } else {
+      drifted.test(gateway.describe(desired.scheduleId()));
+    }
+    Verdict verdict = seen.get();
     if (verdict.inSync()) {
       return One.NOTHING;
     }
     if (verdict.state() == State.STALE && command.skipStale()) {
       return new One(Set.of(), true);
     }
-    if (write) {
-      Outcome outcome =
-          verdict.state() == State.MISSING
-              ? gateway.apply(desired)
-              : gateway.repair(desired, () -> currentVersion(desired.connection().integrationId()));
-      if (outcome != Outcome.CREATED && outcome != Outcome.UPDATED) {
-        return One.NOTHING; // not drift after all (written meanwhile by the executor, or a newer committed version)
-      }
+    if (write && outcome != Outcome.CREATED && outcome != Outcome.UPDATED) {
+      return One.NOTHING; // not drift after all (a newer committed version)
     }
     return new One(verdict.kinds(), false);
   }

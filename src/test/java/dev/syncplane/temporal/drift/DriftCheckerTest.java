@@ -69,6 +69,13 @@ class DriftCheckerTest {
     });
   }
 
+  /** The gateway's confirm-and-write as for a Schedule that does not exist. */
+  @SuppressWarnings("unchecked")
+  private void missingSchedulesAreCreated() {
+    when(gateway.repairIf(any(), any(), any())).thenAnswer(call ->
+        call.getArgument(1, java.util.function.Predicate.class).test(Optional.empty()) ? Outcome.CREATED : Outcome.ABSENT);
+  }
+
   private static ScheduleDescription carrying(String integrationId) {
     SearchAttributes attributes = SearchAttributes.newBuilder().set(Names.INTEGRATION_ID, integrationId).build();
     return new ScheduleDescription(
@@ -78,8 +85,7 @@ class DriftCheckerTest {
   @Test
   void aListBasedCommandDescribesOnlyTheSuspectsAndConfirmsOrphansByTheirSearchAttribute() {
     integrationWith(40);
-    when(gateway.describe(anyString())).thenReturn(Optional.empty()); // c3 and c7 are missing
-    when(gateway.apply(any(DesiredSchedule.class))).thenReturn(Outcome.CREATED);
+    missingSchedulesAreCreated(); // c3 and c7 are missing
     when(gateway.describe(Names.scheduleId(ID, "gone"))).thenReturn(Optional.of(carrying(ID)));
     when(gateway.describe(Names.scheduleId(ID, "not-ours"))).thenReturn(Optional.of(carrying("other")));
     when(gateway.delete(Names.scheduleId(ID, "gone"))).thenReturn(Outcome.DELETED);
@@ -91,11 +97,11 @@ class DriftCheckerTest {
     assertThat(r.counts()).isEqualTo(Map.of(DriftKind.MISSING, 2, DriftKind.ORPHAN, 1));
     assertThat(r.repaired()).isEqualTo(3);
     assertThat(r.ids().get(DriftKind.ORPHAN)).containsExactly(Names.scheduleId(ID, "gone"));
-    verify(gateway, times(2)).apply(any(DesiredSchedule.class));
+    verify(gateway, times(2)).repairIf(any(), any(), any());
     verify(gateway, never()).delete(Names.scheduleId(ID, "not-ours"));
     verify(gateway, never()).list(anyString(), anyInt());
     verify(connections, never()).page(anyString(), any(), anyInt());
-    verify(gateway, times(4)).describe(anyString());
+    verify(gateway, times(2)).describe(anyString()); // the orphan candidates; repairIf describes the others
   }
 
   @Test
@@ -103,8 +109,7 @@ class DriftCheckerTest {
     integrationWith(3);
     when(connections.page(ID, null, 2)).thenReturn(List.of(connection("c0"), connection("c1")));
     when(connections.page(ID, "con-c1", 2)).thenReturn(List.of(connection("c2")));
-    when(gateway.describe(anyString())).thenReturn(Optional.empty());
-    when(gateway.apply(any(DesiredSchedule.class))).thenReturn(Outcome.CREATED);
+    missingSchedulesAreCreated();
     when(gateway.list(Names.schedulesOfIntegrationQuery(ID), 2)).thenAnswer(call -> java.util.stream.Stream.empty());
 
     IntegrationRepair r = checker.check(new RepairCommand(ID, "scan", 10, false), true, () -> {});

@@ -64,10 +64,13 @@ public class SyncplaneConfiguration extends Configuration {
     @NotNull @JsonProperty public io.dropwizard.util.Duration interval = io.dropwizard.util.Duration.minutes(5);
 
     /**
-     * Every Nth periodic run is deep (describes every Schedule, the only way to see action arguments and
-     * task queue); the others use the Schedule list. 1 = every run is deep; 0 = only on demand.
+     * Every Nth periodic run is deep (describes every Schedule, the only way to see the action's
+     * arguments, workflow id and task queue); the others are list-based (describe only the Schedules the
+     * list shows as drifted, missing or orphaned). 1 = every run is deep; 0 = only on demand. 12: with
+     * the 5-minute interval, action edits are repaired within an hour, everything else within one
+     * interval, without N describes every interval.
      */
-    @Min(0) @JsonProperty public int deepScanEvery = 1;
+    @Min(0) @JsonProperty public int deepScanEvery = 12;
 
     /** Page size for the DB and for ListSchedules. */
     @Min(1) @Max(1000) @JsonProperty public int pageSize = 500;

@@ -11,6 +11,7 @@ import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.TemporalFactory;
 import dev.syncplane.temporal.drift.DriftReport;
 import dev.syncplane.temporal.drift.DriftState;
+import dev.syncplane.temporal.drift.ScanMode;
 import dev.syncplane.temporal.schedules.ScheduleGateway;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
@@ -68,7 +69,7 @@ public class DriftRepairService {
         last);
   }
 
-  public Outcome repairNow() {
+  public Outcome repairNow(ScanMode scan) {
     String updateId = "api-" + UUID.randomUUID();
     WorkflowUpdateHandle<DriftReport> handle;
     try {
@@ -79,7 +80,8 @@ public class DriftRepairService {
                       .setUpdateName("repair")
                       .setUpdateId(updateId)
                       .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
-                      .build());
+                      .build(),
+                  scan.value());
     } catch (RuntimeException e) {
       throw notFound(e) ? notRunning() : IntegrationExecutor.translate(e);
     }

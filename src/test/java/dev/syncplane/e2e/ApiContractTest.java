@@ -103,6 +103,7 @@ class ApiContractTest {
     assertProblem(api.get("/api/v1/integrations/%20drop"), 400, "INVALID_ID");
     assertProblem(api.post("/api/v1/integrations/" + existing + "/connections", Map.of("customerId", "a:b")), 400, "INVALID_ID");
     assertProblem(api.get("/api/v1/integrations?limit=100000"), 400, "INVALID_PARAMETER");
+    assertProblem(api.post("/api/v1/drift-repair?scan=shallow", null), 400, "INVALID_PARAMETER");
   }
 
   static Stream<Arguments> routes() {

@@ -173,9 +173,12 @@ class DriftRepairEndToEndTest {
     schedules.getHandle(deleted).delete();
 
     String output = runCommand("repair-drift", "--dry-run", "config.yml");
+    String listBased = runCommand("repair-drift", "--dry-run", "--scan", "list", "config.yml");
 
     assertThat(output).contains("would repair PAUSED " + paused).contains("would repair MISSING " + deleted)
         .contains("nothing was changed");
+    assertThat(listBased).contains("would repair PAUSED " + paused).contains("would repair MISSING " + deleted)
+        .contains("\"deep\" : false");
     assertThat(schedules.getHandle(paused).describe().getSchedule().getState().isPaused()).isTrue();
     assertThat(exists(deleted)).isFalse();
 
@@ -207,9 +210,76 @@ class DriftRepairEndToEndTest {
     Eventually.within(CONVERGE, () -> {
       ScanResult shallow = scanner.scan(false, () -> {});
       assertThat(shallow.suspects()).contains(edited, orphaned).doesNotContain(clean);
+      assertThat(shallow.customersOf(edited)).containsExactly("customer-0"); // only the paused one is described
+      assertThat(shallow.customersOf(orphaned)).containsExactly("gone");
       assertThat(shallow.schedulesListed()).isGreaterThanOrEqualTo(6);
     });
-    assertThat(scanner.scan(true, () -> {}).suspects()).contains(clean, edited, orphaned); // deep: all of them
+    ScanResult deep = scanner.scan(true, () -> {});
+    assertThat(deep.suspects()).contains(clean, edited, orphaned); // deep: all of them, each as a whole
+    assertThat(deep.customersOf(edited)).isNull();
+  }
+
+  @Test
+  void aListBasedRunOverRestDescribesOnlyTheSuspectSchedulesAndLeavesActionEditsToADeepRun() {
+    String id = createIntegration(newId("list"), 3_600_000);
+    List<JsonNode> connections = connect(id, 40);
+    Eventually.within(CONVERGE, () -> connections.forEach(c -> assertMatchesDb(id, c)));
+    awaitDriftRepairRunning();
+    repairNowOverRest(); // whatever earlier tests left behind is repaired first
+
+    String interval = scheduleId(connections.get(0));
+    String paused = scheduleId(connections.get(1));
+    String deleted = scheduleId(connections.get(2));
+    String arguments = scheduleId(connections.get(3));
+    schedules.getHandle(interval).update(in -> new ScheduleUpdate(
+        Schedule.newBuilder(in.getDescription().getSchedule())
+            .setSpec(ScheduleSpec.newBuilder().setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofMinutes(7)))).build())
+            .build()));
+    schedules.getHandle(paused).pause("paused by hand");
+    schedules.getHandle(deleted).delete();
+    schedules.getHandle(arguments).update(in -> {
+      ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) in.getDescription().getSchedule().getAction();
+      return new ScheduleUpdate(
+          Schedule.newBuilder(in.getDescription().getSchedule())
+              .setAction(ScheduleActionStartWorkflow.newBuilder(action)
+                  .setArguments(new SyncRequest(id, "someone-elses-connection", "customer-3"))
+                  .build())
+              .build());
+    });
+    String orphan = Names.scheduleId(id, "gone-customer");
+    createSchedule(orphan, ours(id, "gone-customer"));
+
+    Jdbi jdbi = TestPostgres.jdbi();
+    DriftScanner scanner = new DriftScanner(jdbi.onDemand(IntegrationDao.class), jdbi.onDemand(ConnectionDao.class),
+        jdbi.onDemand(UpdateRunDao.class), ServiceHarness.gateway(), 500);
+    Eventually.within(CONVERGE, () -> { // the list is eventually consistent: wait until it shows all four
+      ScanResult shallow = scanner.scan(false, () -> {});
+      assertThat(shallow.suspects()).containsExactly(id);
+      assertThat(shallow.customersOf(id)).containsExactly("customer-0", "customer-1", "customer-2", "gone-customer");
+    });
+
+    Response r = api.post("/api/v1/drift-repair?scan=list", null);
+
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    JsonNode report = r.json();
+    assertThat(report.get("deep").asBoolean()).isFalse();
+    assertThat(report.get("trigger").asText()).isEqualTo("ON_DEMAND");
+    assertThat(report.get("counts")).as(report.toString()).isEqualTo(counts(1, 1, 0, 0, 1, 1));
+    assertThat(report.get("schedulesChecked").asInt()).as("describes: the suspects, not all 40").isEqualTo(4);
+    assertThat(report.get("suspects").asInt()).isEqualTo(1);
+    assertThat(report.at("/ids/ORPHAN").toString()).contains(orphan);
+    assertThat(exists(orphan)).isFalse();
+    connections.stream().filter(c -> !scheduleId(c).equals(arguments)).forEach(c -> assertMatchesDb(id, c));
+    ScheduleActionStartWorkflow action =
+        (ScheduleActionStartWorkflow) schedules.getHandle(arguments).describe().getSchedule().getAction();
+    assertThat(action.getArguments().get(0, SyncRequest.class).connectionId())
+        .as("the list cannot show arguments: a deep run repairs them").isEqualTo("someone-elses-connection");
+
+    Response deep = api.post("/api/v1/drift-repair", null);
+    assertThat(deep.status()).as(deep.toString()).isEqualTo(200);
+    assertThat(deep.json().get("deep").asBoolean()).isTrue();
+    assertThat(deep.json().at("/ids/ACTION").toString()).contains(arguments);
+    connections.forEach(c -> assertMatchesDb(id, c));
   }
 
   // --- helpers
@@ -331,7 +401,7 @@ class DriftRepairEndToEndTest {
     if (r.status() == 202) {
       assertThat(r.json().get("workflowId").asText()).isEqualTo(Names.DRIFT_REPAIR_WORKFLOW_ID);
       return ServiceHarness.workflows().newWorkflowStub(DriftRepairWorkflow.class, Names.DRIFT_REPAIR_WORKFLOW_ID)
-          .repair().scanId();
+          .repair(null).scanId();
     }
     assertThat(r.json().get("trigger").asText()).isEqualTo("ON_DEMAND");
     assertThat(r.json().get("deep").asBoolean()).isTrue();
@@ -348,6 +418,10 @@ class DriftRepairEndToEndTest {
     DriftRepairStarter.ensureRunning(ServiceHarness.workflows()); // as a second replica booting would
     assertThat(TestTemporal.get().cli(
             "workflow", "update", "execute", "--workflow-id", Names.DRIFT_REPAIR_WORKFLOW_ID, "--name", "repair"))
+        .contains("ON_DEMAND");
+    assertThat(TestTemporal.get().cli(
+            "workflow", "update", "execute", "--workflow-id", Names.DRIFT_REPAIR_WORKFLOW_ID, "--name", "repair",
+            "--input", "\"list\""))
         .contains("ON_DEMAND");
 
     assertThat(running.describe().getExecution().getRunId()).isEqualTo(runId);

@@ -14,6 +14,7 @@ import dev.syncplane.db.DriftReportDao;
 import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.TemporalFactory;
 import dev.syncplane.temporal.drift.DriftReport;
+import dev.syncplane.temporal.drift.ScanMode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -44,9 +45,9 @@ class DriftRepairServiceTest {
   void aRepairThatOutlastsTheWaitIsAcceptedWithItsUpdateId() {
     WorkflowUpdateHandle<DriftReport> handle = mock(WorkflowUpdateHandle.class);
     when(handle.getResultAsync()).thenReturn(new CompletableFuture<>());
-    when(stub.startUpdate(any(UpdateOptions.class))).thenReturn(handle);
+    when(stub.startUpdate(any(UpdateOptions.class), eq("list"))).thenReturn(handle);
 
-    DriftRepairService.Outcome outcome = service.repairNow();
+    DriftRepairService.Outcome outcome = service.repairNow(ScanMode.LIST);
 
     assertThat(outcome.report()).isNull();
     assertThat(outcome.pending().workflowId()).isEqualTo(Names.DRIFT_REPAIR_WORKFLOW_ID);
@@ -56,10 +57,10 @@ class DriftRepairServiceTest {
 
   @Test
   void aWorkflowNotStartedYetIs503WithRetryAfter() {
-    when(stub.startUpdate(any(UpdateOptions.class)))
+    when(stub.startUpdate(any(UpdateOptions.class), eq("deep")))
         .thenThrow(new WorkflowNotFoundException(WorkflowExecution.getDefaultInstance(), "DriftRepairWorkflow", null));
 
-    assertThatThrownBy(service::repairNow)
+    assertThatThrownBy(() -> service.repairNow(ScanMode.DEEP))
         .isInstanceOfSatisfying(ApiException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.DRIFT_REPAIR_NOT_RUNNING);
           assertThat(e.code().status()).isEqualTo(503);

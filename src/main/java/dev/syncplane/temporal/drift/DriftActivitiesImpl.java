@@ -58,7 +58,8 @@ public class DriftActivitiesImpl implements DriftActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     List<IntegrationRepair> results = new ArrayList<>();
     for (String integrationId : batch.integrationIds()) {
-      RepairCommand command = new RepairCommand(integrationId, batch.scanId(), batch.maxIds(), false);
+      RepairCommand command =
+          new RepairCommand(integrationId, batch.scanId(), batch.maxIds(), false, batch.customersOf(integrationId));
       String updateId = "drift:" + batch.scanId() + ":" + integrationId;
       results.add(repairOne(command, updateId, context));
     }

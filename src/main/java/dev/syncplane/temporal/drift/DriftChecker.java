@@ -1,6 +1,7 @@
 package dev.syncplane.temporal.drift;
 
 import dev.syncplane.core.Connection;
+import dev.syncplane.core.Ids;
 import dev.syncplane.core.Integration;
 import dev.syncplane.core.IntegrationState;
 import dev.syncplane.core.ScheduleConfig;
@@ -18,7 +19,9 @@ import dev.syncplane.temporal.schedules.ScheduleGateway.Outcome;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleListDescription;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +32,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * Re-checks one integration's Schedules against the DB, describing each one, and repairs what is really
- * wrong. Called by the executor's {@code repair} activity (under the integration's lock), and by
- * {@code repair-drift --dry-run} with {@code write = false}, which then only reports.
+ * wrong: every Schedule of the integration, or only those of the customers a list-based scan suspects
+ * ({@link RepairCommand#customerIds()}). Called by the executor's {@code repair} activity (under the
+ * integration's lock), and by {@code repair-drift --dry-run} with {@code write = false}, which then only
+ * reports.
  */
 public class DriftChecker {
   private final IntegrationDao integrations;
@@ -65,6 +72,18 @@ public class DriftChecker {
       return IntegrationRepair.skipped(id, "being deleted");
     }
     Findings found = new Findings(command.maxIds());
+    if (command.everySchedule()) {
+      checkEverySchedule(command, integration, write, found, heartbeat);
+    } else {
+      checkSuspects(command, integration, write, found, heartbeat);
+    }
+    return found.result(id);
+  }
+
+  /** Deep: every connection's Schedule, then the Schedules carrying this integration's id whose customer is gone. */
+  private void checkEverySchedule(
+      RepairCommand command, Optional<Integration> integration, boolean write, Findings found, Runnable heartbeat) {
+    String id = command.integrationId();
     Set<String> customers = new HashSet<>();
     if (integration.isPresent()) {
       ScheduleConfig config = integration.get().scheduleConfig();
@@ -72,29 +91,76 @@ public class DriftChecker {
       List<Connection> page;
       do {
         page = connections.page(id, after, pageSize);
-        List<DesiredSchedule> desired = new ArrayList<>(page.size());
+        List<String> scheduleIds = new ArrayList<>(page.size());
         List<Future<One>> checks = new ArrayList<>(page.size());
         for (Connection c : page) {
           customers.add(c.customerId());
           DesiredSchedule d = DesiredSchedule.of(c, config);
-          desired.add(d);
+          scheduleIds.add(d.scheduleId());
           checks.add(writers.submit(() -> checkOne(d, command, write)));
         }
-        for (int i = 0; i < checks.size(); i++) {
-          One one = await(checks, i, heartbeat);
-          heartbeat.run(); // the SDK throttles heartbeats; this keeps a long page alive
-          found.checked++;
-          if (one.staleLeft()) {
-            found.staleLeft++;
-          } else if (!one.kinds().isEmpty()) {
-            found.add(one.kinds(), desired.get(i).scheduleId());
-          }
-        }
+        collect(checks, scheduleIds, found, heartbeat);
         after = page.isEmpty() ? after : page.get(page.size() - 1).id();
       } while (page.size() == pageSize);
     }
-    findOrphans(id, customers, write, found, heartbeat);
-    return found.result(id);
+    List<String> candidates = new ArrayList<>();
+    try (Stream<ScheduleListDescription> listed = gateway.list(Names.schedulesOfIntegrationQuery(id), pageSize)) {
+      listed.forEach(d -> Names.parseScheduleId(d.getScheduleId())
+          .filter(key -> key.integrationId().equals(id) && !customers.contains(key.customerId()))
+          .ifPresent(key -> candidates.add(d.getScheduleId())));
+    }
+    List<Future<One>> checks = new ArrayList<>(candidates.size());
+    candidates.forEach(scheduleId -> checks.add(writers.submit(() -> checkOrphan(id, scheduleId, write))));
+    collect(checks, candidates, found, heartbeat);
+  }
+
+  /**
+   * List-based: only the Schedules of the customers the scan named. A customer with a connection gets the
+   * same describe, classification and repair as in a deep check; one without is an orphan candidate,
+   * deleted only if the describe confirms our search attribute. The DB is re-read here: the scan's
+   * view may be old.
+   */
+  private void checkSuspects(
+      RepairCommand command, Optional<Integration> integration, boolean write, Findings found, Runnable heartbeat) {
+    String id = command.integrationId();
+    List<String> customers = command.customerIds().stream().filter(Ids::isValid).distinct().toList();
+    for (int from = 0; from < customers.size(); from += pageSize) {
+      List<String> chunk = customers.subList(from, Math.min(customers.size(), from + pageSize));
+      Map<String, Connection> existing = new HashMap<>();
+      if (integration.isPresent()) {
+        String[] ids = new String[chunk.size()];
+        Arrays.fill(ids, id);
+        connections.findPairs(ids, chunk.toArray(String[]::new)).forEach(c -> existing.put(c.customerId(), c));
+      }
+      List<String> scheduleIds = new ArrayList<>(chunk.size());
+      List<Future<One>> checks = new ArrayList<>(chunk.size());
+      for (String customer : chunk) {
+        Connection c = existing.get(customer);
+        String scheduleId = Names.scheduleId(id, customer);
+        scheduleIds.add(scheduleId);
+        if (c != null) {
+          DesiredSchedule d = DesiredSchedule.of(c, integration.get().scheduleConfig());
+          checks.add(writers.submit(() -> checkOne(d, command, write)));
+        } else {
+          checks.add(writers.submit(() -> checkOrphan(id, scheduleId, write)));
+        }
+      }
+      collect(checks, scheduleIds, found, heartbeat);
+    }
+  }
+
+  /** Waits for the checks of one page, in order, and adds up what each confirmed. */
+  private static void collect(List<Future<One>> checks, List<String> scheduleIds, Findings found, Runnable heartbeat) {
+    for (int i = 0; i < checks.size(); i++) {
+      One one = await(checks, i, heartbeat);
+      heartbeat.run(); // the SDK throttles heartbeats; this keeps a long page alive
+      found.checked++;
+      if (one.staleLeft()) {
+        found.staleLeft++;
+      } else if (!one.kinds().isEmpty()) {
+        found.add(one.kinds(), scheduleIds.get(i));
+      }
+    }
   }
 
   /** Waits for one check, heartbeating; a cancelled or failed activity stops every check of the page. */
@@ -120,51 +186,50 @@ public class DriftChecker {
     }
   }
 
+  /**
+   * Describes one Schedule, classifies it and, when writing, repairs it in the same step: the describe
+   * that confirms the drift is the one the write is based on ({@link ScheduleGateway#repairIf}).
+   */
   private One checkOne(DesiredSchedule desired, RepairCommand command, boolean write) {
-    Optional<ActualSchedule> actual =
-        gateway.describe(desired.scheduleId()).map(d -> ActualSchedule.of(desired.scheduleId(), d));
-    Verdict verdict = ScheduleClassifier.classify(desired, actual);
+    AtomicReference<Verdict> seen = new AtomicReference<>();
+    Predicate<Optional<ScheduleDescription>> drifted = d -> {
+      Verdict v = ScheduleClassifier.classify(desired, d.map(x -> ActualSchedule.of(desired.scheduleId(), x)));
+      seen.set(v);
+      return !v.inSync() && !(v.state() == State.STALE && command.skipStale());
+    };
+    Outcome outcome = null;
+    if (write) {
+      outcome = gateway.repairIf(desired, drifted, () -> currentVersion(desired.connection().integrationId()));
+    } else {
+      drifted.test(gateway.describe(desired.scheduleId()));
+    }
+    Verdict verdict = seen.get();
     if (verdict.inSync()) {
       return One.NOTHING;
     }
     if (verdict.state() == State.STALE && command.skipStale()) {
       return new One(Set.of(), true);
     }
-    if (write) {
-      Outcome outcome =
-          verdict.state() == State.MISSING
-              ? gateway.apply(desired, () -> currentVersion(desired.connection().integrationId()))
-              : gateway.repair(desired, () -> currentVersion(desired.connection().integrationId()));
-      if (outcome != Outcome.CREATED && outcome != Outcome.UPDATED) {
-        return One.NOTHING; // not drift after all (written meanwhile by the executor, or a newer committed version)
-      }
+    if (write && outcome != Outcome.CREATED && outcome != Outcome.UPDATED) {
+      return One.NOTHING; // not drift after all (a newer committed version)
     }
     return new One(verdict.kinds(), false);
   }
 
   /**
-   * Schedules that carry {@code IntegrationId = id} and our id scheme for {@code id}, but whose customer
-   * has no connection (or whose integration is gone). Confirmed by describe before the delete; a
-   * Schedule without our search attribute is never touched.
+   * A Schedule with our id scheme for {@code id} whose customer has no connection (or whose integration
+   * is gone): deleted as an orphan only if the describe shows {@code IntegrationId = id}; a Schedule
+   * without our search attribute is never touched.
    */
-  private void findOrphans(String id, Set<String> customers, boolean write, Findings found, Runnable heartbeat) {
-    List<String> candidates = new ArrayList<>();
-    try (Stream<ScheduleListDescription> listed = gateway.list(Names.schedulesOfIntegrationQuery(id), pageSize)) {
-      listed.forEach(d -> Names.parseScheduleId(d.getScheduleId())
-          .filter(key -> key.integrationId().equals(id) && !customers.contains(key.customerId()))
-          .ifPresent(key -> candidates.add(d.getScheduleId())));
+  private One checkOrphan(String id, String scheduleId, boolean write) {
+    Optional<ScheduleDescription> now = gateway.describe(scheduleId);
+    if (now.isEmpty() || !id.equals(now.get().getTypedSearchAttributes().get(Names.INTEGRATION_ID))) {
+      return One.NOTHING;
     }
-    for (String scheduleId : candidates) {
-      Optional<ScheduleDescription> now = gateway.describe(scheduleId);
-      if (now.isEmpty() || !id.equals(now.get().getTypedSearchAttributes().get(Names.INTEGRATION_ID))) {
-        continue;
-      }
-      if (write && gateway.delete(scheduleId) != Outcome.DELETED) {
-        continue;
-      }
-      found.add(Set.of(DriftKind.ORPHAN), scheduleId);
-      heartbeat.run();
+    if (write && gateway.delete(scheduleId) != Outcome.DELETED) {
+      return One.NOTHING;
     }
+    return new One(Set.of(DriftKind.ORPHAN), false);
   }
 
   private long currentVersion(String integrationId) {

@@ -3,6 +3,7 @@ package dev.syncplane.temporal.drift;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -12,7 +13,8 @@ import io.temporal.workflow.WorkflowMethod;
  * and has each drifted integration's executor repair it. From the CLI:
  * {@code temporal workflow signal --workflow-id drift-repair --name repairNow},
  * {@code temporal workflow query --workflow-id drift-repair --type lastReport},
- * {@code temporal workflow update execute --workflow-id drift-repair --name repair}.
+ * {@code temporal workflow update execute --workflow-id drift-repair --name repair} (add
+ * {@code --input '"list"'} for a list-based run).
  */
 @WorkflowInterface
 public interface DriftRepairWorkflow {
@@ -35,7 +37,17 @@ public interface DriftRepairWorkflow {
   @QueryMethod
   DriftState state();
 
-  /** A deep scan that starts after this request; returns its report. */
+  /**
+   * A scan that starts after this request; returns its report.
+   *
+   * @param scan {@code deep} (also when absent or null: every Schedule described) or {@code list} (only
+   *     the Schedules the list shows as drifted, missing or orphaned; deep all the same if a deep run
+   *     was asked for meanwhile)
+   */
   @UpdateMethod
-  DriftReport repair();
+  DriftReport repair(String scan);
+
+  /** Refuses a {@code scan} other than {@code deep} or {@code list}. */
+  @UpdateValidatorMethod(updateName = "repair")
+  void validateRepair(String scan);
 }

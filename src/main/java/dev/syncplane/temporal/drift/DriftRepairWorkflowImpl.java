@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The drift-repair loop: wait for the interval or a request; scan; let each suspect integration's
@@ -53,7 +55,9 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
   private long cycle;
   private long nextRunAt;
   private boolean running;
-  private boolean fullRequested;
+  private boolean onDemandRequested;
+  /** One of the on-demand requests waiting for the next run asked for a deep scan. */
+  private boolean onDemandDeep;
   private final Set<String> integrationsRequested = new LinkedHashSet<>();
   private int onDemandStarted;
   private int onDemandFinished;
@@ -84,10 +88,12 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
       }
       long wait = Math.max(0, nextRunAt - Workflow.currentTimeMillis());
       Workflow.await(Duration.ofMillis(wait), this::pending);
-      if (fullRequested) {
-        fullRequested = false;
+      if (onDemandRequested) {
+        boolean deep = onDemandDeep;
+        onDemandRequested = false;
+        onDemandDeep = false;
         onDemandStarted++;
-        lastOnDemand = runOnce(DriftReport.ON_DEMAND, true, null, settings);
+        lastOnDemand = runOnce(DriftReport.ON_DEMAND, deep, null, settings);
         onDemandFinished++;
       } else if (!integrationsRequested.isEmpty()) {
         List<String> only = new ArrayList<>(integrationsRequested);
@@ -123,9 +129,8 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
       for (int from = 0; from < suspects.size(); from += chunk * PARALLEL) {
         List<Promise<List<IntegrationRepair>>> inFlight = new ArrayList<>();
         for (int i = from; i < Math.min(suspects.size(), from + chunk * PARALLEL); i += chunk) {
-          RepairBatch batch =
-              new RepairBatch(scanId, List.copyOf(suspects.subList(i, Math.min(suspects.size(), i + chunk))),
-                  settings.maxIdsInReport());
+          List<String> ids = List.copyOf(suspects.subList(i, Math.min(suspects.size(), i + chunk)));
+          RepairBatch batch = new RepairBatch(scanId, ids, settings.maxIdsInReport(), customersOf(scan, ids));
           inFlight.add(Async.function(activities::repairIntegrations, batch));
         }
         for (Promise<List<IntegrationRepair>> p : inFlight) {
@@ -151,18 +156,31 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
     return report;
   }
 
+  /** The suspect customers of these integrations, as far as the scan narrowed them down; null: check them whole. */
+  private static Map<String, List<String>> customersOf(ScanResult scan, List<String> ids) {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (String id : ids) {
+      List<String> customers = scan.customersOf(id);
+      if (customers != null) {
+        out.put(id, customers);
+      }
+    }
+    return out.isEmpty() ? null : out;
+  }
+
   private static String message(ActivityFailure e) {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     return cause.getMessage();
   }
 
   private boolean pending() {
-    return fullRequested || !integrationsRequested.isEmpty();
+    return onDemandRequested || !integrationsRequested.isEmpty();
   }
 
   @Override
   public void repairNow() {
-    fullRequested = true;
+    onDemandRequested = true;
+    onDemandDeep = true;
   }
 
   @Override
@@ -172,6 +190,11 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
     } else {
       Workflow.getLogger(DriftRepairWorkflowImpl.class).warn("repairIntegration ignored: not an integration id");
     }
+  }
+
+  @Override
+  public void validateRepair(String scan) {
+    ScanMode.parse(scan); // an IllegalArgumentException rejects the Update before it is in the history
   }
 
   @Override
@@ -185,9 +208,12 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
   }
 
   @Override
-  public DriftReport repair() {
+  public DriftReport repair(String scan) {
     int ticket = onDemandStarted + 1; // a scan that starts after this request
-    fullRequested = true;
+    onDemandRequested = true;
+    if (ScanMode.parse(scan) == ScanMode.DEEP) {
+      onDemandDeep = true;
+    }
     Workflow.await(() -> onDemandFinished >= ticket);
     return lastOnDemand;
   }

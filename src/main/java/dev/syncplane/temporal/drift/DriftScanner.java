@@ -18,23 +18,29 @@ import dev.syncplane.temporal.schedules.ScheduleGateway;
 import io.temporal.client.schedules.ScheduleListDescription;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Finds the integrations that may have drifted, from the Schedule list and the DB, without a describe
- * per Schedule. Pages through both: the list {@code ScheduleId STARTS_WITH "sync:"} (page by page, each
- * page joined with the DB in two queries), then the DB's connection counts per integration (keyset).
+ * Finds the integrations that may have drifted, and in them the Schedules, from the Schedule list and
+ * the DB, without a describe per Schedule. Pages through both: the list {@code ScheduleId STARTS_WITH
+ * "sync:"} (page by page, each page joined with the DB in two queries), then the DB's connection counts
+ * per integration (keyset), and for an integration with fewer listed Schedules than connections its
+ * connections, to name the missing ones.
  *
  * <p>A list entry shows interval, paused, workflow type and the search attributes; it cannot show the
- * action's arguments, workflow id or task queue. A deep scan therefore makes every integration with
- * connections a suspect, so that its executor describes every Schedule.
+ * action's arguments, workflow id or task queue. A shallow scan names the suspect customers of each
+ * suspect integration (interval, paused, workflow type or version differs; no Schedule; an orphan), so
+ * that its executor describes only those. A deep scan makes every integration with connections a
+ * suspect as a whole, so that its executor describes every Schedule.
  */
 public class DriftScanner {
   private final IntegrationDao integrations;
@@ -63,8 +69,8 @@ public class DriftScanner {
   }
 
   public ScanResult scan(boolean deep, String resumeAfter, Runnable heartbeat) {
-    TreeSet<String> suspects = new TreeSet<>();
-    Map<String, Integer> listed = new HashMap<>();
+    Suspects suspects = new Suspects();
+    Map<String, Set<String>> listed = new HashMap<>(); // customers with a connection and a listed Schedule
     Map<String, Optional<Integration>> configs = new HashMap<>();
     Map<String, Boolean> propagating = new HashMap<>();
     int[] total = {0};
@@ -91,21 +97,39 @@ public class DriftScanner {
       for (IntegrationCount c : counts) {
         integrationCount++;
         connectionCount += c.connections();
-        if (deep || listed.getOrDefault(c.integrationId(), 0) < c.connections()) {
-          suspects.add(c.integrationId()); // deep, or a connection whose Schedule the list does not show
+        if (deep) {
+          suspects.whole(c.integrationId());
+        } else if (listed.getOrDefault(c.integrationId(), Set.of()).size() < c.connections()) {
+          findMissing(c.integrationId(), listed.getOrDefault(c.integrationId(), Set.of()), suspects, heartbeat);
         }
       }
       after = counts.isEmpty() ? after : counts.get(counts.size() - 1).integrationId();
       heartbeat.run();
     } while (counts.size() == pageSize);
-    return ScanResult.of(suspects, MAX_SUSPECTS, resumeAfter, integrationCount, connectionCount, total[0]);
+    return ScanResult.of(suspects.byIntegration, MAX_SUSPECTS, resumeAfter, integrationCount, connectionCount, total[0]);
+  }
+
+  /** The connections of an integration whose Schedule the list does not show. */
+  private void findMissing(String integrationId, Set<String> listedCustomers, Suspects suspects, Runnable heartbeat) {
+    String after = null;
+    List<Connection> page;
+    do {
+      page = connections.page(integrationId, after, pageSize);
+      for (Connection c : page) {
+        if (!listedCustomers.contains(c.customerId()) && !suspects.customer(integrationId, c.customerId())) {
+          return; // too many: the whole integration is checked
+        }
+      }
+      after = page.isEmpty() ? after : page.get(page.size() - 1).id();
+      heartbeat.run();
+    } while (page.size() == pageSize);
   }
 
   private void scanPage(
       List<ScheduleListDescription> page,
       boolean deep,
-      Set<String> suspects,
-      Map<String, Integer> listed,
+      Suspects suspects,
+      Map<String, Set<String>> listed,
       Map<String, Optional<Integration>> configs,
       Map<String, Boolean> propagating) {
     List<ScheduleListDescription> ours = new ArrayList<>();
@@ -141,15 +165,19 @@ public class DriftScanner {
       Connection connection = existing.get(key);
       if (connection == null) {
         if (key.integrationId().equals(actual.integrationIdAttribute())) {
-          suspects.add(key.integrationId()); // an orphan: ours by id and by search attribute
+          if (deep) {
+            suspects.whole(key.integrationId()); // the deep check lists its orphans itself
+          } else {
+            suspects.customer(key.integrationId(), key.customerId()); // an orphan: ours by id and by search attribute
+          }
         }
         continue;
       }
-      listed.merge(key.integrationId(), 1, Integer::sum);
       Optional<Integration> integration = configs.get(key.integrationId());
       if (deep || integration.isEmpty() || integration.get().state() != IntegrationState.ACTIVE) {
         continue;
       }
+      listed.computeIfAbsent(key.integrationId(), id -> new HashSet<>()).add(key.customerId());
       Verdict verdict =
           ScheduleClassifier.classify(
               DesiredSchedule.of(connection, integration.get().scheduleConfig()), Optional.of(actual));
@@ -160,7 +188,33 @@ public class DriftScanner {
           && propagating.computeIfAbsent(key.integrationId(), id -> updates.active(id).isPresent())) {
         continue; // the update on its way will write it
       }
-      suspects.add(key.integrationId());
+      suspects.customer(key.integrationId(), key.customerId());
+    }
+  }
+
+  /**
+   * Suspect integrations in id order, each with its suspect customers, or null: every Schedule of it
+   * (deep, or more than {@link RepairCommand#MAX_CUSTOMERS} suspects).
+   */
+  private static final class Suspects {
+    final TreeMap<String, TreeSet<String>> byIntegration = new TreeMap<>();
+
+    void whole(String integrationId) {
+      byIntegration.put(integrationId, null);
+    }
+
+    /** Adds a suspect customer; false if the integration is (now) checked as a whole. */
+    boolean customer(String integrationId, String customerId) {
+      if (byIntegration.containsKey(integrationId) && byIntegration.get(integrationId) == null) {
+        return false;
+      }
+      TreeSet<String> customers = byIntegration.computeIfAbsent(integrationId, id -> new TreeSet<>());
+      customers.add(customerId);
+      if (customers.size() > RepairCommand.MAX_CUSTOMERS) {
+        whole(integrationId);
+        return false;
+      }
+      return true;
     }
   }
 }

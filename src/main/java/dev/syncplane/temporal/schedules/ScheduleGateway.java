@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +43,8 @@ public class ScheduleGateway {
   public enum Outcome {
     CREATED,
     UPDATED,
+    /** Drift repair: the describe showed nothing to repair; nothing written. */
+    UP_TO_DATE,
     /** A newer version has committed (or the integration is being deleted): nothing written. */
     NEWER_KEPT,
     DELETED,
@@ -169,6 +172,56 @@ public class ScheduleGateway {
   public Outcome repair(DesiredSchedule desired, LongSupplier dbVersion) {
     return describedUpdate(desired, current -> current > desired.version() && current <= dbVersion.getAsLong())
         .orElseGet(() -> apply(desired, dbVersion));
+  }
+
+  /**
+   * Drift repair's confirm-and-write with one describe: the describe that {@code ScheduleHandle.update}
+   * makes anyway is handed to {@code decide} (empty when the Schedule does not exist), and only if it
+   * says so is the Schedule written as {@link #repair} writes it (same version check), or created. So a
+   * drifted Schedule costs a describe and a write, a Schedule that is fine only the describe.
+   *
+   * @return UPDATED or CREATED if written; NEWER_KEPT if the version check kept it; UP_TO_DATE if
+   *     {@code decide} said no to an existing Schedule, ABSENT to a missing one
+   */
+  public Outcome repairIf(DesiredSchedule desired, Predicate<Optional<ScheduleDescription>> decide, LongSupplier dbVersion) {
+    AtomicReference<Outcome> outcome = new AtomicReference<>();
+    try {
+      acquire(1); // describe
+      handle(desired.scheduleId())
+          .update(
+              input -> {
+                if (!decide.test(Optional.of(input.getDescription()))) {
+                  outcome.set(Outcome.UP_TO_DATE);
+                  return null;
+                }
+                long current = versionOf(input.getDescription());
+                if (current > desired.version() && current <= dbVersion.getAsLong()) {
+                  outcome.set(Outcome.NEWER_KEPT);
+                  return null;
+                }
+                acquire(1); // update
+                outcome.set(Outcome.UPDATED);
+                return new ScheduleUpdate(desired.toSchedule(), desired.searchAttributes());
+              });
+      return outcome.get();
+    } catch (RuntimeException e) {
+      if (!isNotFound(e)) {
+        throw e;
+      }
+    }
+    if (!decide.test(Optional.empty())) {
+      return Outcome.ABSENT;
+    }
+    try {
+      acquire(1);
+      client.createSchedule(
+          desired.scheduleId(),
+          desired.toSchedule(),
+          ScheduleOptions.newBuilder().setTypedSearchAttributes(desired.searchAttributes()).build());
+      return Outcome.CREATED;
+    } catch (ScheduleAlreadyRunningException raced) {
+      return repair(desired, dbVersion); // created by hand between the describe and the create
+    }
   }
 
   /**

@@ -66,8 +66,9 @@ class DriftRepairWorkflowReplayTest {
   }
 
   /**
-   * Every handler once: repairNow (a deep scan whose suspects go out in two batches), the repair Update,
-   * repairIntegration, and one periodic run after the interval.
+   * Every handler once: repairNow (a deep scan whose suspects go out in two batches), the repair Update
+   * (deep, then list-based with suspect customers), repairIntegration, and one periodic run after the
+   * interval.
    */
   static WorkflowExecutionHistory recordRepresentativeRun(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
@@ -75,7 +76,8 @@ class DriftRepairWorkflowReplayTest {
     List<String> suspects = java.util.stream.IntStream.range(0, DriftRepairWorkflowImpl.CHUNK + 1)
         .mapToObj(i -> "int-" + i).toList();
     when(activities.settings()).thenReturn(SETTINGS);
-    when(activities.scan(any())).thenReturn(new ScanResult(suspects, suspects.size(), 40, 40));
+    when(activities.scan(any())).thenReturn(new ScanResult(
+        suspects, suspects.size(), 40, 40, suspects.size(), null, java.util.Map.of("int-3", List.of("c1", "c2"))));
     when(activities.repairIntegrations(any())).thenReturn(List.of(repaired("int-0", DriftKind.INTERVAL, 1)));
     worker.registerActivitiesImplementations(activities);
     env.start();
@@ -83,11 +85,12 @@ class DriftRepairWorkflowReplayTest {
 
     workflow.repairNow();
     verify(activities, timeout(WAIT.toMillis())).store(any());
-    assertThat(workflow.repair().trigger()).isEqualTo(DriftReport.ON_DEMAND);
+    assertThat(workflow.repair(null).trigger()).isEqualTo(DriftReport.ON_DEMAND);
+    assertThat(workflow.repair("list").deep()).isFalse();
     workflow.repairIntegration("int-7");
-    verify(activities, timeout(WAIT.toMillis()).times(3)).store(any());
-    env.sleep(Duration.ofMinutes(6));
     verify(activities, timeout(WAIT.toMillis()).times(4)).store(any());
+    env.sleep(Duration.ofMinutes(6));
+    verify(activities, timeout(WAIT.toMillis()).times(5)).store(any());
     assertThat(workflow.lastReport().trigger()).isEqualTo(DriftReport.PERIODIC);
     return client.fetchHistory(Names.DRIFT_REPAIR_WORKFLOW_ID);
   }

@@ -1,6 +1,7 @@
 package dev.syncplane.temporal.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.mock;
@@ -17,6 +18,7 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -110,12 +112,50 @@ class DriftRepairWorkflowTest {
     startWorker(env, worker);
     DriftRepairWorkflow workflow = start(client, worker);
 
-    DriftReport first = workflow.repair();
-    DriftReport second = workflow.repair();
+    DriftReport first = workflow.repair(null);
+    DriftReport second = workflow.repair(null);
 
     assertThat(first.count(DriftKind.MISSING)).isEqualTo(1);
     assertThat(second.scanId()).isNotEqualTo(first.scanId());
     verify(activities, timeout(WAIT.toMillis()).times(2)).store(any());
+  }
+
+  @Test
+  void theRepairUpdateAsksForAListBasedRunWhoseSuspectCustomersReachTheExecutors(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    when(activities.scan(any())).thenReturn(
+        new ScanResult(List.of("a", "b"), 2, 9, 9, 2, null, Map.of("a", List.of("c1", "c2"))));
+    when(activities.repairIntegrations(any()))
+        .thenReturn(List.of(repaired("a", DriftKind.PAUSED, 1), repaired("b", DriftKind.INTERVAL, 1)));
+    startWorker(env, worker);
+    DriftRepairWorkflow workflow = start(client, worker);
+
+    DriftReport report = workflow.repair(ScanMode.LIST.value());
+
+    assertThat(report.deep()).isFalse();
+    assertThat(report.trigger()).isEqualTo(DriftReport.ON_DEMAND);
+    ArgumentCaptor<ScanRequest> scan = ArgumentCaptor.forClass(ScanRequest.class);
+    verify(activities).scan(scan.capture());
+    assertThat(scan.getValue().deep()).isFalse();
+    ArgumentCaptor<RepairBatch> batch = ArgumentCaptor.forClass(RepairBatch.class);
+    verify(activities).repairIntegrations(batch.capture());
+    assertThat(batch.getValue().customersOf("a")).containsExactly("c1", "c2");
+    assertThat(batch.getValue().customersOf("b")).isNull(); // as a whole
+
+    assertThat(workflow.repair(null).deep()).isTrue(); // no argument, as the CLI sends it: deep
+    assertThat(workflow.repair("deep").deep()).isTrue();
+  }
+
+  @Test
+  void aRepairUpdateWithAnUnknownScanIsRejectedAndRunsNothing(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    startWorker(env, worker);
+    DriftRepairWorkflow workflow = start(client, worker);
+
+    assertThatThrownBy(() -> workflow.repair("shallow"))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause().hasMessageContaining("scan must be one of [deep, list]");
+    verify(activities, never()).scan(any());
   }
 
   @Test
@@ -169,7 +209,7 @@ class DriftRepairWorkflowTest {
     startWorker(env, worker);
     DriftRepairWorkflow workflow = start(client, worker);
 
-    DriftReport report = workflow.repair();
+    DriftReport report = workflow.repair(null);
 
     ArgumentCaptor<RepairBatch> batches = ArgumentCaptor.forClass(RepairBatch.class);
     verify(activities, atLeast(1)).repairIntegrations(batches.capture());
@@ -202,8 +242,8 @@ class DriftRepairWorkflowTest {
     startWorker(env, worker);
     DriftRepairWorkflow workflow = start(client, worker);
 
-    DriftReport failed = workflow.repair();
-    DriftReport next = workflow.repair();
+    DriftReport failed = workflow.repair(null);
+    DriftReport next = workflow.repair(null);
 
     assertThat(failed.errors()).singleElement().asString().contains("visibility unavailable");
     assertThat(next.errors()).isEmpty();

@@ -46,6 +46,12 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   static final String LOCAL_HANDLER_WRITES = "local-handler-writes";
 
   /**
+   * Workflow.getVersion change id: from version 1 on, a pass over an integration without connections skips its
+   * (empty) batch activity and finishes at once. Decided at the first empty pass of a run.
+   */
+  static final String EMPTY_PASS_SKIPS_BATCH = "empty-pass-skips-batch";
+
+  /**
    * How long a handler's DB write may hold the workflow task as a local activity (all attempts) before it goes
    * to the regular activity, which retries forever. Far below the workflow task heartbeat (80% of its 10 s
    * timeout): while a local activity runs, the Update is not yet accepted, and the API's bounded wait
@@ -219,6 +225,13 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
       fanOutPending = false;
       FanOutStart start = store.beginFanOut(integrationId);
       if (!start.exists()) {
+        return;
+      }
+      if (start.total() == 0
+          && Workflow.getVersion(EMPTY_PASS_SKIPS_BATCH, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
+        // No Schedule to write: one activity and one workflow task less, which a change arriving next waits behind.
+        // A connect from now on runs under the lock and reads this version or a newer one from the DB itself.
+        store.finishFanOut(integrationId, start.version());
         return;
       }
       pass = new PassState(start.version(), start.total(), null, 0);

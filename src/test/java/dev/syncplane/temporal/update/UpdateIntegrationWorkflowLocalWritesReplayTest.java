@@ -50,7 +50,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Determinism of the executor since its handlers write the DB as local activities ({@code Workflow.getVersion}
  * change {@value UpdateIntegrationWorkflowImpl#LOCAL_HANDLER_WRITES}, version 1): a change committed locally and
  * its pass, a connect and a disconnect, a change whose local commit keeps failing and goes to the regular
- * activity, a refused change, then a delete begun locally that ends the run. Committed in
+ * activity and whose pass finds no connection (no batch: {@value UpdateIntegrationWorkflowImpl#EMPTY_PASS_SKIPS_BATCH}),
+ * a refused change, then a delete begun locally that ends the run. Committed in
  * {@code src/test/resources/histories/update-integration-local-writes.json}; record again with
  * {@code -Dsyncplane.recordHistories=true}. The histories recorded before the change
  * ({@link UpdateIntegrationWorkflowReplayTest}, {@link UpdateIntegrationWorkflowRepairReplayTest}) still replay
@@ -98,13 +99,18 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
   /** The version marker, the local commits and begin-delete, and the one commit that went to the regular activity. */
   private static void assertTakesBothPaths(WorkflowExecutionHistory history) {
     List<HistoryEvent> events = history.getEvents();
-    assertThat(markers(events, "Version")).hasSize(1);
+    assertThat(markers(events, "Version")).hasSize(2); // local-handler-writes, empty-pass-skips-batch
     assertThat(markers(events, "LocalActivity")).hasSizeGreaterThanOrEqualTo(3); // 2 commits (1 refused), beginDelete
     assertThat(events.stream()
             .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
             .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
             .filter("CommitChange"::equals))
         .hasSize(1);
+    assertThat(events.stream()
+            .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+            .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+            .filter("FanOutBatch"::equals))
+        .hasSize(2); // the first pass's two; the empty pass has none
   }
 
   private static List<HistoryEvent> markers(List<HistoryEvent> events, String name) {
@@ -133,9 +139,9 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
     });
     when(store.commitChange(stale))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("at version 2, not 0", StoreActivities.REFUSED, "VERSION_MISMATCH"));
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 2), new FanOutStart(true, 2, 2));
-    when(schedules.fanOutBatch(any()))
-        .thenReturn(batch("conn-1", false, 1, 1), batch("conn-2", true, 1, 1), batch("conn-3", true, 2, 2));
+    // The second pass finds no connection left (say, all disconnected meanwhile): it skips its batch.
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 2), new FanOutStart(true, 2, 0));
+    when(schedules.fanOutBatch(any())).thenReturn(batch("conn-1", false, 1, 1), batch("conn-2", true, 1, 1));
     when(schedules.connect(connect)).thenReturn(connected(connect, 1));
     when(schedules.disconnect(disconnect)).thenReturn(true);
     when(store.beginDelete(delete)).thenReturn(deleting);

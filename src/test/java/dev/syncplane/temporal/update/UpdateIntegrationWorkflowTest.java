@@ -488,6 +488,20 @@ class UpdateIntegrationWorkflowTest {
   }
 
   @Test
+  void aPassOverNoConnectionSkipsTheBatchAndFinishesAtOnce(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    when(store.commitChange(any())).thenReturn(commit("u-1", 1));
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 0));
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+
+    executor.change(change("u-1", null));
+
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
+    verifyNoInteractions(schedules);
+    assertThat(scheduledActivities(client)).containsExactly("BeginFanOut", "FinishFanOut");
+  }
+
+  @Test
   void aLocalCommitThatKeepsFailingGoesToTheRegularActivityWhichRetriesUntilItCommits(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     ChangeCommand command = change("u-1", null);

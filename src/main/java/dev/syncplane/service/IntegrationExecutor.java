@@ -43,7 +43,8 @@ public class IntegrationExecutor {
   }
 
   /**
-   * @return the handler's result, or empty if it has not finished within {@code wait} (it goes on)
+   * @return the handler's result, or empty if it has not finished within {@code wait} of this call (it goes on;
+   *     the call itself returns only once the update is accepted, i.e. durable)
    * @throws ApiException for a refusal (nothing written) or an unreachable Temporal (503)
    */
   public <A, R> Optional<R> submit(
@@ -53,6 +54,7 @@ public class IntegrationExecutor {
       A argument,
       Class<R> resultClass,
       Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     for (int attempt = 0; ; attempt++) {
       try {
         UpdateIntegrationWorkflow stub = newStub(integrationId);
@@ -67,7 +69,9 @@ public class IntegrationExecutor {
                     .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
                     .build(),
                 start);
-        return awaitResult(handle, wait);
+        // The bound counts from the call: accepting can itself take a moment (a handler's local DB write
+        // holds the workflow task for at most UpdateIntegrationWorkflowImpl.LOCAL_WRITE_BUDGET).
+        return awaitResult(handle, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       } catch (RuntimeException e) {
         if (isBetweenRuns(e) && attempt < DRAIN_RETRIES) {
           sleep(100);

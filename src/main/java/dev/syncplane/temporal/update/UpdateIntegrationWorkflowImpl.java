@@ -6,12 +6,16 @@ import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.drift.IntegrationRepair;
 import dev.syncplane.temporal.drift.RepairCommand;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import io.temporal.workflow.WorkflowInit;
 import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +35,42 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
           ActivityOptions.newBuilder()
               .setStartToCloseTimeout(Duration.ofSeconds(30))
               .setRetryOptions(retryForever(Duration.ofSeconds(10)))
+              .build());
+
+  /**
+   * Workflow.getVersion change id: from version 1 on, the handlers' DB writes (commitChange, beginDelete) run first
+   * as local activities, so that the Update completes in the workflow task that accepted it. The version is decided
+   * once per run, at its first handler write: a run that made one before this code (no marker) keeps the regular
+   * activities to its end, and its history replays unchanged.
+   */
+  static final String LOCAL_HANDLER_WRITES = "local-handler-writes";
+
+  /**
+   * Workflow.getVersion change id: from version 1 on, a pass over an integration without connections skips its
+   * (empty) batch activity and finishes at once. Decided at the first empty pass of a run.
+   */
+  static final String EMPTY_PASS_SKIPS_BATCH = "empty-pass-skips-batch";
+
+  /**
+   * How long a handler's DB write may hold the workflow task as a local activity (all attempts) before it goes
+   * to the regular activity, which retries forever. Far below the workflow task heartbeat (80% of its 10 s
+   * timeout): while a local activity runs, the Update is not yet accepted, and the API's bounded wait
+   * ({@code updateWaitMs}) must be able to answer 202 with an accepted, durable Update.
+   */
+  static final Duration LOCAL_WRITE_BUDGET = Duration.ofSeconds(2);
+
+  private final StoreActivities localStore =
+      Workflow.newLocalActivityStub(
+          StoreActivities.class,
+          LocalActivityOptions.newBuilder()
+              .setStartToCloseTimeout(LOCAL_WRITE_BUDGET)
+              .setScheduleToCloseTimeout(LOCAL_WRITE_BUDGET)
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofMillis(100))
+                      .setBackoffCoefficient(2)
+                      .setMaximumInterval(Duration.ofMillis(500))
+                      .build())
               .build());
 
   private final ScheduleActivities schedules =
@@ -93,7 +133,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
 
   @Override
   public Commit change(ChangeCommand command) {
-    Commit commit = store.commitChange(command);
+    Commit commit = storeWrite(localStore::commitChange, store::commitChange, command);
     long version = commit.integration().version();
     if (version > lastCommittedVersion) {
       lastCommittedVersion = version;
@@ -141,7 +181,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     DeleteCommand accepted = pendingDelete != null ? pendingDelete : command;
     deleting = true; // refuse changes and connects from now on, not only once the DB says so
     try {
-      UpdateRun run = store.beginDelete(accepted);
+      UpdateRun run = storeWrite(localStore::beginDelete, store::beginDelete, accepted);
       pendingDelete = accepted;
       return run;
     } finally {
@@ -155,6 +195,27 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     return new UpdateProgress(phase, lastCommittedVersion, p.version(), p.total(), p.applied());
   }
 
+  /**
+   * A handler's DB write: as a local activity (the Update then completes in the workflow task that accepted
+   * it, without the two extra round trips of a regular activity), or, if that has not succeeded within
+   * {@link #LOCAL_WRITE_BUDGET} (database down or slow), as the regular activity that retries forever. A
+   * refusal is final either way. Every write is idempotent (keyed by the update id), so a local attempt
+   * that committed after its timeout makes the regular one a replay, not a second write.
+   */
+  private <C, T> T storeWrite(Function<C, T> local, Function<C, T> regular, C command) {
+    if (Workflow.getVersion(LOCAL_HANDLER_WRITES, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return regular.apply(command);
+    }
+    try {
+      return local.apply(command);
+    } catch (ActivityFailure e) {
+      if (e.getCause() instanceof ApplicationFailure f && StoreActivities.REFUSED.equals(f.getType())) {
+        throw e;
+      }
+      return regular.apply(command);
+    }
+  }
+
   /** Runs one pass (or resumes the one a previous run left half done), batch by batch. */
   private void fanOut() {
     if (resume != null) {
@@ -164,6 +225,13 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
       fanOutPending = false;
       FanOutStart start = store.beginFanOut(integrationId);
       if (!start.exists()) {
+        return;
+      }
+      if (start.total() == 0
+          && Workflow.getVersion(EMPTY_PASS_SKIPS_BATCH, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
+        // No Schedule to write: one activity and one workflow task less, which a change arriving next waits behind.
+        // A connect from now on runs under the lock and reads this version or a newer one from the DB itself.
+        store.finishFanOut(integrationId, start.version());
         return;
       }
       pass = new PassState(start.version(), start.total(), null, 0);

@@ -35,6 +35,7 @@ import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.drift.IntegrationRepair;
 import dev.syncplane.temporal.drift.RepairCommand;
 import dev.syncplane.temporal.update.ExecutorFixtures.Gate;
+import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.UpdateOptions;
@@ -210,7 +211,7 @@ class UpdateIntegrationWorkflowTest {
             UpdateOptions.newBuilder(ConnectResult.class).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
     // The workflow task that accepted the connect ran its handler as far as it could: it must not have
     // scheduled the Schedule write while the batch holds the lock.
-    assertThat(scheduledActivities(client)).containsExactly("CommitChange", "BeginFanOut", "FanOutBatch");
+    assertThat(scheduledActivities(client)).containsExactly("BeginFanOut", "FanOutBatch"); // the commit ran locally
     firstBatch.open();
 
     assertThat(pending.getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(result);
@@ -249,7 +250,7 @@ class UpdateIntegrationWorkflowTest {
             executor::repair,
             repair,
             UpdateOptions.newBuilder(IntegrationRepair.class).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
-    assertThat(scheduledActivities(client)).containsExactly("CommitChange", "BeginFanOut", "FanOutBatch");
+    assertThat(scheduledActivities(client)).containsExactly("BeginFanOut", "FanOutBatch"); // the commit ran locally
     firstBatch.open();
 
     assertThat(pending.getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(nothing);
@@ -451,6 +452,103 @@ class UpdateIntegrationWorkflowTest {
 
     assertThat(Eventually.value(WAIT, executor::progress, p -> p.phase().equals(UpdateProgress.IDLE)))
         .isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 3, 3, 5, 5));
+  }
+
+  @Test
+  void theCommitRunsAsALocalActivityInTheWorkflowTaskThatAcceptedTheChange(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    ChangeCommand command = change("u-1", 0L);
+    when(store.commitChange(command)).thenAnswer(call -> {
+      assertThat(Activity.getExecutionContext().getInfo().isLocal()).isTrue();
+      return commit("u-1", 1);
+    });
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(false, 0, 0));
+    startWorker(env, worker);
+    UpdateIntegrationWorkflow executor = executor(client, worker);
+
+    Commit answer =
+        WorkflowClient.executeUpdateWithStart(
+            executor::change,
+            command,
+            UpdateOptions.newBuilder(Commit.class).setUpdateId(command.updateId()).build(),
+            new WithStartWorkflowOperation<>(executor::run, freshInput()));
+
+    assertThat(answer).isEqualTo(commit("u-1", 1));
+    verify(store, timeout(WAIT.toMillis())).beginFanOut(INTEGRATION);
+    List<HistoryEvent> events = client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents();
+    // Accepted and completed by the first workflow task: no activity round trip in between.
+    List<EventType> upToCompletion = eventTypesUpTo(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
+    assertThat(upToCompletion).last().isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
+    assertThat(upToCompletion).containsOnlyOnce(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    assertThat(upToCompletion.stream().filter(EventType.EVENT_TYPE_MARKER_RECORDED::equals))
+        .hasSize(2); // Version (local-handler-writes), then LocalActivity (CommitChange)
+    assertThat(upToCompletion)
+        .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+    assertThat(scheduledActivities(client)).doesNotContain("CommitChange");
+  }
+
+  @Test
+  void aPassOverNoConnectionSkipsTheBatchAndFinishesAtOnce(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    when(store.commitChange(any())).thenReturn(commit("u-1", 1));
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 0));
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+
+    executor.change(change("u-1", null));
+
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
+    verifyNoInteractions(schedules);
+    assertThat(scheduledActivities(client)).containsExactly("BeginFanOut", "FinishFanOut");
+  }
+
+  @Test
+  void aLocalCommitThatKeepsFailingGoesToTheRegularActivityWhichRetriesUntilItCommits(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    ChangeCommand command = change("u-1", null);
+    AtomicInteger localAttempts = new AtomicInteger();
+    AtomicInteger regularAttempts = new AtomicInteger();
+    when(store.commitChange(command)).thenAnswer(call -> {
+      if (Activity.getExecutionContext().getInfo().isLocal()) {
+        localAttempts.incrementAndGet();
+        throw new IllegalStateException("database unavailable");
+      }
+      if (regularAttempts.incrementAndGet() < 3) {
+        throw new IllegalStateException("database still unavailable");
+      }
+      return commit("u-1", 1);
+    });
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(false, 0, 0));
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+
+    assertThat(executor.change(command)).isEqualTo(commit("u-1", 1));
+    assertThat(localAttempts.get()).isGreaterThan(1); // retried locally within its budget first
+    assertThat(regularAttempts).hasValue(3);
+    assertThat(scheduledActivities(client)).startsWith("CommitChange");
+  }
+
+  @Test
+  void aRefusalOfTheLocalCommitIsFinalAndNotRetriedAsARegularActivity(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    ChangeCommand stale = change("u-stale", 3L);
+    when(store.commitChange(stale))
+        .thenThrow(ApplicationFailure.newNonRetryableFailure("expected version 3 but it is 4", StoreActivities.REFUSED, "VERSION_MISMATCH"));
+    UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
+
+    assertThatThrownBy(() -> executor.change(stale)).isInstanceOf(WorkflowUpdateException.class);
+    verify(store).commitChange(stale);
+    assertThat(scheduledActivities(client)).isEmpty();
+  }
+
+  /** The types of the history's events up to and including the first of type {@code last}. */
+  private static List<EventType> eventTypesUpTo(List<HistoryEvent> events, EventType last) {
+    List<EventType> types = new ArrayList<>();
+    for (HistoryEvent e : events) {
+      types.add(e.getEventType());
+      if (e.getEventType() == last) {
+        break;
+      }
+    }
+    return types;
   }
 
   /** The activity types the run has scheduled so far, in order. */

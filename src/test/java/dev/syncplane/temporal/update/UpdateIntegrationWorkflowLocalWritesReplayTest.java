@@ -1,0 +1,171 @@
+package dev.syncplane.temporal.update;
+
+import static dev.syncplane.temporal.update.ExecutorFixtures.INTEGRATION;
+import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
+import static dev.syncplane.temporal.update.ExecutorFixtures.batch;
+import static dev.syncplane.temporal.update.ExecutorFixtures.change;
+import static dev.syncplane.temporal.update.ExecutorFixtures.commit;
+import static dev.syncplane.temporal.update.ExecutorFixtures.connectCommand;
+import static dev.syncplane.temporal.update.ExecutorFixtures.connected;
+import static dev.syncplane.temporal.update.ExecutorFixtures.deleted;
+import static dev.syncplane.temporal.update.ExecutorFixtures.executor;
+import static dev.syncplane.temporal.update.ExecutorFixtures.freshInput;
+import static dev.syncplane.temporal.update.ExecutorFixtures.updateRun;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.syncplane.core.Commit;
+import dev.syncplane.core.UpdateKind;
+import dev.syncplane.core.UpdateRun;
+import dev.syncplane.core.UpdateState;
+import dev.syncplane.temporal.Names;
+import io.temporal.activity.Activity;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Determinism of the executor since its handlers write the DB as local activities ({@code Workflow.getVersion}
+ * change {@value UpdateIntegrationWorkflowImpl#LOCAL_HANDLER_WRITES}, version 1): a change committed locally and
+ * its pass, a connect and a disconnect, a change whose local commit keeps failing and goes to the regular
+ * activity and whose pass finds no connection (no batch: {@value UpdateIntegrationWorkflowImpl#EMPTY_PASS_SKIPS_BATCH}),
+ * a refused change, then a delete begun locally that ends the run. Committed in
+ * {@code src/test/resources/histories/update-integration-local-writes.json}; record again with
+ * {@code -Dsyncplane.recordHistories=true}. The histories recorded before the change
+ * ({@link UpdateIntegrationWorkflowReplayTest}, {@link UpdateIntegrationWorkflowRepairReplayTest}) still replay
+ * on the regular-activity path.
+ */
+@Timeout(60)
+class UpdateIntegrationWorkflowLocalWritesReplayTest {
+  static final String COMMITTED_HISTORY = "histories/update-integration-local-writes.json";
+
+  @RegisterExtension
+  static final TestWorkflowExtension testWorkflow = ExecutorFixtures.extension().build();
+
+  @Test
+  void aRecordedRunReplays(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    WorkflowExecutionHistory history = recordRepresentativeRun(env, client, worker);
+
+    WorkflowReplayer.replayWorkflowExecution(history, UpdateIntegrationWorkflowImpl.class);
+    assertTakesBothPaths(history);
+    if (Boolean.getBoolean("syncplane.recordHistories")) {
+      Files.writeString(Path.of("src/test/resources", COMMITTED_HISTORY), history.toJson(true));
+    }
+  }
+
+  @Test
+  void theCommittedHistoryReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(COMMITTED_HISTORY, UpdateIntegrationWorkflowImpl.class);
+  }
+
+  @Test
+  void theCommittedHistoryHasTheLocalWritesAndTheFallback() throws Exception {
+    String json = new String(
+        getClass().getClassLoader().getResourceAsStream(COMMITTED_HISTORY).readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTakesBothPaths(WorkflowExecutionHistory.fromJson(json));
+  }
+
+  @Test
+  void theCommittedHistoryCatchesANonDeterministicChange() {
+    assertThatThrownBy(
+            () -> WorkflowReplayer.replayWorkflowExecutionFromResource(
+                COMMITTED_HISTORY, UpdateIntegrationWorkflowReplayTest.SleepsBeforeCommit.class))
+        .hasMessageContaining("NonDeterministicException");
+  }
+
+  /** The version marker, the local commits and begin-delete, and the one commit that went to the regular activity. */
+  private static void assertTakesBothPaths(WorkflowExecutionHistory history) {
+    List<HistoryEvent> events = history.getEvents();
+    assertThat(markers(events, "Version")).hasSize(2); // local-handler-writes, empty-pass-skips-batch
+    assertThat(markers(events, "LocalActivity")).hasSizeGreaterThanOrEqualTo(3); // 2 commits (1 refused), beginDelete
+    assertThat(events.stream()
+            .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+            .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+            .filter("CommitChange"::equals))
+        .hasSize(1);
+    assertThat(events.stream()
+            .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+            .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+            .filter("FanOutBatch"::equals))
+        .hasSize(2); // the first pass's two; the empty pass has none
+  }
+
+  private static List<HistoryEvent> markers(List<HistoryEvent> events, String name) {
+    return events.stream()
+        .filter(e -> e.hasMarkerRecordedEventAttributes() && e.getMarkerRecordedEventAttributes().getMarkerName().equals(name))
+        .toList();
+  }
+
+  static WorkflowExecutionHistory recordRepresentativeRun(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
+    ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
+    ChangeCommand first = change("u-1", 0L);
+    ChangeCommand dbDown = change("u-2", null);
+    ChangeCommand stale = change("u-3", 0L);
+    ConnectCommand connect = connectCommand("conn-3", "cust-3");
+    DisconnectCommand disconnect = new DisconnectCommand(INTEGRATION, "conn-1", "cust-1");
+    DeleteCommand delete = new DeleteCommand("u-4", INTEGRATION);
+    UpdateRun deleting = updateRun("u-4", UpdateKind.DELETE, null, UpdateState.PENDING);
+    when(store.commitChange(first)).thenReturn(commit("u-1", 1));
+    when(store.commitChange(dbDown)).thenAnswer(call -> {
+      if (Activity.getExecutionContext().getInfo().isLocal()) {
+        throw new IllegalStateException("database unavailable");
+      }
+      return commit("u-2", 2);
+    });
+    when(store.commitChange(stale))
+        .thenThrow(ApplicationFailure.newNonRetryableFailure("at version 2, not 0", StoreActivities.REFUSED, "VERSION_MISMATCH"));
+    // The second pass finds no connection left (say, all disconnected meanwhile): it skips its batch.
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 2), new FanOutStart(true, 2, 0));
+    when(schedules.fanOutBatch(any())).thenReturn(batch("conn-1", false, 1, 1), batch("conn-2", true, 1, 1));
+    when(schedules.connect(connect)).thenReturn(connected(connect, 1));
+    when(schedules.disconnect(disconnect)).thenReturn(true);
+    when(store.beginDelete(delete)).thenReturn(deleting);
+    when(schedules.deleteBatch(INTEGRATION)).thenReturn(deleted(2, false), deleted(0, true));
+    worker.registerActivitiesImplementations(store, schedules);
+    env.start();
+
+    UpdateIntegrationWorkflow executor = executor(client, worker);
+    Commit commit =
+        WorkflowClient.executeUpdateWithStart(
+            executor::change,
+            first,
+            UpdateOptions.newBuilder(Commit.class).setUpdateId(first.updateId()).build(),
+            new WithStartWorkflowOperation<>(executor::run, freshInput()));
+    assertThat(commit.integration().version()).isEqualTo(1);
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
+    assertThat(executor.connect(connect).created()).isTrue();
+    assertThat(executor.disconnect(disconnect)).isTrue();
+    assertThat(executor.change(dbDown).integration().version()).isEqualTo(2);
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 2);
+    assertThatThrownBy(() -> executor.change(stale)).isInstanceOf(WorkflowUpdateException.class);
+    assertThat(executor.delete(delete)).isEqualTo(deleting);
+    WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
+    verify(store).finishDelete(delete);
+    return client.fetchHistory(Names.updateWorkflowId(INTEGRATION));
+  }
+}

@@ -129,21 +129,38 @@ class ConcurrentUpdatesTest {
       thread.join(60_000);
     }
 
+    /** Ten describes at a time: a round must be short enough to fall inside the run, which is fast. */
+    private final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(10);
+
     private void run() {
       while (!stopping.get()) {
+        List<java.util.concurrent.Future<?>> round = new ArrayList<>();
         for (String scheduleId : scheduleIds) {
+          round.add(readers.submit(() -> read(scheduleId)));
+        }
+        for (java.util.concurrent.Future<?> f : round) {
           try {
-            long now = integrations.scheduleVersion(scheduleId).orElseThrow();
-            seen.add(now);
-            Long before = last.put(scheduleId, now);
-            if (before != null && now < before) {
-              decreases.add(scheduleId + ": " + before + " -> " + now);
-            }
-          } catch (RuntimeException e) {
-            errors.add(scheduleId + ": " + e);
+            f.get();
+          } catch (Exception e) {
+            errors.add(e.toString());
           }
         }
         rounds.incrementAndGet();
+      }
+      readers.shutdown();
+    }
+
+    /** One Schedule's reading; a Schedule is read by one task per round, and rounds never overlap. */
+    private void read(String scheduleId) {
+      try {
+        long now = integrations.scheduleVersion(scheduleId).orElseThrow();
+        seen.add(now);
+        Long before = last.put(scheduleId, now);
+        if (before != null && now < before) {
+          decreases.add(scheduleId + ": " + before + " -> " + now);
+        }
+      } catch (RuntimeException e) {
+        errors.add(scheduleId + ": " + e);
       }
     }
   }

@@ -59,6 +59,21 @@ final class AcceptLatency {
         b.figures.add(Figure.info("accept", clients + " client(s): PUT p99", Bench.percentile(syncplane, 99), "ms",
             "update-with-start floor p99", Bench.percentile(floor, 99), note));
       }
+      // The accept alone: one client, each PUT once the previous change has finished fanning out (not timed).
+      String isolated = ids.get(0);
+      String noopId = prefix + "-noop-isolated";
+      noop(b.workflows, noopId, 0);
+      List<Double> floor = new ArrayList<>(), syncplane = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        long start = System.nanoTime();
+        noop(b.workflows, noopId, i);
+        floor.add((System.nanoTime() - start) / 1e6);
+        Fleet.Put p = fleet.put(isolated);
+        syncplane.add((p.answeredNanos() - p.sentNanos()) / 1e6);
+        fleet.awaitApplied(isolated, p.updateId(), Duration.ofMinutes(1));
+      }
+      b.figures.add(Figure.info("accept", "1 client, each PUT after the last fan-out ended: p50", Bench.median(syncplane), "ms",
+          "update-with-start floor p50", Bench.median(floor), "40 requests; the accept without a fan-out in flight"));
     } finally {
       factory.shutdownNow();
     }

@@ -28,7 +28,7 @@ final class Propagation {
       fleet.create(twin, n, patience);
       long twinVersion = fleet.integrations().find(twin).orElseThrow().version();
 
-      int reps = n <= 1_000 ? 3 : 1;
+      int reps = n <= 1_000 ? 5 : 1;
       List<Double> floor = new ArrayList<>(), floorListed = new ArrayList<>();
       List<Double> syncplane = new ArrayList<>(), syncplaneListed = new ArrayList<>();
       Duration listPatience = Duration.ofSeconds(180 + n / 20);

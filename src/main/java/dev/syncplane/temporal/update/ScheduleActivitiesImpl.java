@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 public class ScheduleActivitiesImpl implements ScheduleActivities {
   /** How many created Schedule ids a batch result lists. */
@@ -79,7 +80,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     // Re-read the newest committed config for every batch: a batch never writes an older one.
     ScheduleConfig config = integration.get().scheduleConfig();
     List<Connection> page = connections.page(request.integrationId(), request.afterConnectionId(), batchSize);
-    List<Outcome> outcomes = inParallel(page, c -> gateway.apply(DesiredSchedule.of(c, config), fence(request.integrationId())));
+    LongSupplier fence = new SharedFence(fence(request.integrationId()));
+    List<Outcome> outcomes = inParallel(page, c -> gateway.apply(DesiredSchedule.of(c, config), fence));
     updates.progress(request.integrationId(), request.appliedBefore() + page.size());
 
     int updated = 0, newer = 0, createdCount = 0;
@@ -160,7 +162,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
    * The integration's committed version, read right before each Schedule write ({@link
    * ScheduleGateway#apply}): once a newer version commits, or a delete begins, this attempt writes no more.
    */
-  private java.util.function.LongSupplier fence(String integrationId) {
+  private LongSupplier fence(String integrationId) {
     return () -> integrations.activeVersion(integrationId).orElse(Long.MAX_VALUE);
   }
 

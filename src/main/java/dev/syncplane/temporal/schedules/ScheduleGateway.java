@@ -139,45 +139,11 @@ public class ScheduleGateway {
     }
   }
 
-  /** Empty when the Schedule does not exist. Drift repair's describe-then-write, under the integration's lock. */
-  private Optional<Outcome> describedUpdate(DesiredSchedule desired, java.util.function.LongPredicate keep) {
-    AtomicReference<Outcome> outcome = new AtomicReference<>();
-    try {
-      acquire(2); // describe + update
-      handle(desired.scheduleId())
-          .update(
-              input -> {
-                if (keep.test(versionOf(input.getDescription()))) {
-                  outcome.set(Outcome.NEWER_KEPT);
-                  return null;
-                }
-                outcome.set(Outcome.UPDATED);
-                return new ScheduleUpdate(desired.toSchedule(), desired.searchAttributes());
-              });
-      return Optional.of(outcome.get());
-    } catch (RuntimeException e) {
-      if (isNotFound(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * Drift repair's write, under the integration's serialization: makes the Schedule carry {@code desired}
-   * even if it already claims that version (a hand edit keeps the version), creating it if missing. It
-   * keeps a newer version only if the DB has that version too ({@code dbVersion} is read right before the
-   * write): a version higher than the DB's can only have been forged, and is overwritten.
-   */
-  public Outcome repair(DesiredSchedule desired, LongSupplier dbVersion) {
-    return describedUpdate(desired, current -> current > desired.version() && current <= dbVersion.getAsLong())
-        .orElseGet(() -> apply(desired, dbVersion));
-  }
-
   /**
    * Drift repair's confirm-and-write with one describe: the describe that {@code ScheduleHandle.update}
    * makes anyway is handed to {@code decide} (empty when the Schedule does not exist), and only if it
-   * says so is the Schedule written as {@link #repair} writes it (same version check), or created. So a
+   * says so is the Schedule written (it keeps a newer version only if the DB has it too: a version
+   * higher than the DB's can only have been forged), or created. So a
    * drifted Schedule costs a describe and a write, a Schedule that is fine only the describe.
    *
    * @return UPDATED or CREATED if written; NEWER_KEPT if the version check kept it; UP_TO_DATE if
@@ -220,7 +186,7 @@ public class ScheduleGateway {
           ScheduleOptions.newBuilder().setTypedSearchAttributes(desired.searchAttributes()).build());
       return Outcome.CREATED;
     } catch (ScheduleAlreadyRunningException raced) {
-      return repair(desired, dbVersion); // created by hand between the describe and the create
+      return repairIf(desired, d -> true, dbVersion); // created by hand between the describe and the create
     }
   }
 

@@ -90,18 +90,23 @@ public class ScheduleGateway {
       }
     }
     try {
-      acquire(1);
-      client.createSchedule(
-          desired.scheduleId(),
-          desired.toSchedule(),
-          ScheduleOptions.newBuilder().setTypedSearchAttributes(desired.searchAttributes()).build());
-      return Outcome.CREATED;
+      return create(desired);
     } catch (ScheduleAlreadyRunningException raced) {
       // Created between our update and our create: only possible outside our serialization (by hand).
       acquire(1);
       stubs.blockingStub().updateSchedule(updateRequest(desired));
       return Outcome.UPDATED;
     }
+  }
+
+  /** Creates the Schedule; throws ScheduleAlreadyRunningException if it exists. */
+  private Outcome create(DesiredSchedule desired) {
+    acquire(1);
+    client.createSchedule(
+        desired.scheduleId(),
+        desired.toSchedule(),
+        ScheduleOptions.newBuilder().setTypedSearchAttributes(desired.searchAttributes()).build());
+    return Outcome.CREATED;
   }
 
   /**
@@ -179,12 +184,7 @@ public class ScheduleGateway {
       return Outcome.ABSENT;
     }
     try {
-      acquire(1);
-      client.createSchedule(
-          desired.scheduleId(),
-          desired.toSchedule(),
-          ScheduleOptions.newBuilder().setTypedSearchAttributes(desired.searchAttributes()).build());
-      return Outcome.CREATED;
+      return create(desired);
     } catch (ScheduleAlreadyRunningException raced) {
       return repairIf(desired, d -> true, dbVersion); // created by hand between the describe and the create
     }

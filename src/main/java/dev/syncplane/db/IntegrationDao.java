@@ -46,12 +46,12 @@ public interface IntegrationDao {
           + " ORDER BY id LIMIT :limit")
   List<Integration> page(@Bind("after") String after, @Bind("limit") int limit);
 
-  /** Optimistic concurrency: 0 rows means somebody else changed it first. */
-  @SqlUpdate(
+  /** Optimistic concurrency: empty means somebody else changed it first; else the row as committed. */
+  @SqlQuery(
       "UPDATE integrations SET name = :name, period_ms = :periodMs, sync_enabled = :syncEnabled,"
           + " version = version + 1, updated_at = now()"
-          + " WHERE id = :id AND version = :version AND state = 'ACTIVE'")
-  int updateIfVersion(@BindMethods Integration changed);
+          + " WHERE id = :id AND version = :version AND state = 'ACTIVE' RETURNING *")
+  Optional<Integration> applyIfVersion(@BindMethods Integration changed);
 
   @SqlUpdate("UPDATE integrations SET state = 'DELETING', updated_at = now() WHERE id = :id")
   int markDeleting(@Bind("id") String id);

@@ -55,9 +55,28 @@ public interface UpdateRunDao {
   Optional<UpdateRun> active(@Bind("integrationId") String integrationId);
 
   /**
+   * Records a run unless its id (a retried or replayed request) or its Idempotency-Key is already recorded;
+   * empty then, without aborting the transaction.
+   */
+  @SqlQuery(
+      "INSERT INTO update_runs (id, integration_id, kind, version, state, idempotency_key, workflow_id, run_id)"
+          + " VALUES (:id, :integrationId, :kind, :version, :state, :idempotencyKey, :workflowId, :runId)"
+          + " ON CONFLICT DO NOTHING RETURNING *")
+  Optional<UpdateRun> insertIfNew(
+      @Bind("id") String id,
+      @Bind("integrationId") String integrationId,
+      @Bind("kind") UpdateKind kind,
+      @Bind("version") Long version,
+      @Bind("state") String state,
+      @Bind("idempotencyKey") String idempotencyKey,
+      @Bind("workflowId") String workflowId,
+      @Bind("runId") String runId);
+
+  /**
    * Commits a change with optimistic concurrency and records its update run, in one transaction.
    * Idempotent: a retried activity or a replayed Idempotency-Key (both the same update id) returns the
    * first commit instead of writing a second version; the same key with a different change is refused.
+   * A new change takes three statements (lock, record, update): it is on the path of every PUT's 200.
    */
   @Transaction
   default Commit commitChange(
@@ -68,8 +87,30 @@ public interface UpdateRunDao {
       String idempotencyKey,
       String workflowId,
       String runId) {
+    Optional<Integration> locked = integrations().lock(integrationId);
+    if (locked.isPresent()
+        && locked.get().state() == IntegrationState.ACTIVE
+        && (expectedVersion == null || expectedVersion == locked.get().version())) {
+      Integration current = locked.get();
+      Optional<UpdateRun> recorded =
+          insertIfNew(updateId, integrationId, UpdateKind.CHANGE, current.version() + 1, "COMMITTED", idempotencyKey, workflowId, runId);
+      if (recorded.isPresent()) {
+        Integration committed =
+            integrations()
+                .applyIfVersion(change.applyTo(current))
+                .orElseThrow(() -> new IllegalStateException("integration " + integrationId + " changed under a row lock"));
+        return new Commit(committed, recorded.get(), false);
+      }
+    }
+    // Not new: sent before (same update id), or refused.
     Optional<UpdateRun> earlier = find(updateId);
-    if (earlier.isEmpty() && idempotencyKey != null && findByKey(integrationId, idempotencyKey).isPresent()) {
+    if (earlier.isPresent()) {
+      if (!earlier.get().integrationId().equals(integrationId)) {
+        throw new ChangeRefused(Reason.IDEMPOTENCY_KEY_REUSED, "update id " + updateId + " belongs to another integration");
+      }
+      return new Commit(locked.orElseThrow(() -> notFound(integrationId)), earlier.get(), true);
+    }
+    if (idempotencyKey != null && findByKey(integrationId, idempotencyKey).isPresent()) {
       // The update id is derived from the key and the request, so the same key with another id
       // means the same key was sent with a different change.
       throw new ChangeRefused(
@@ -77,30 +118,11 @@ public interface UpdateRunDao {
           "Idempotency-Key '" + idempotencyKey + "' was already used for a different change of integration "
               + integrationId + "; send the original request again, or use a new key");
     }
-    if (earlier.isPresent()) {
-      if (!earlier.get().integrationId().equals(integrationId)) {
-        throw new ChangeRefused(Reason.IDEMPOTENCY_KEY_REUSED, "update id " + updateId + " belongs to another integration");
-      }
-      Integration now =
-          integrations().find(integrationId).orElseThrow(() -> notFound(integrationId));
-      return new Commit(now, earlier.get(), true);
-    }
     Integration current =
-        integrations()
-            .lock(integrationId)
-            .filter(i -> i.state() == IntegrationState.ACTIVE)
-            .orElseThrow(() -> notFound(integrationId));
-    if (expectedVersion != null && expectedVersion != current.version()) {
-      throw new ChangeRefused(
-          Reason.VERSION_MISMATCH,
-          "integration " + integrationId + " is at version " + current.version() + ", not " + expectedVersion);
-    }
-    if (integrations().updateIfVersion(change.applyTo(current)) != 1) {
-      throw new IllegalStateException("integration " + integrationId + " changed under a row lock");
-    }
-    long version = current.version() + 1;
-    insert(updateId, integrationId, UpdateKind.CHANGE, version, "COMMITTED", idempotencyKey, workflowId, runId);
-    return new Commit(integrations().find(integrationId).orElseThrow(), find(updateId).orElseThrow(), false);
+        locked.filter(i -> i.state() == IntegrationState.ACTIVE).orElseThrow(() -> notFound(integrationId));
+    throw new ChangeRefused(
+        Reason.VERSION_MISMATCH,
+        "integration " + integrationId + " is at version " + current.version() + ", not " + expectedVersion);
   }
 
   /** Marks the integration as being deleted and records the delete run; idempotent. */

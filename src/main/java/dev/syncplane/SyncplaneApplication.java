@@ -143,11 +143,13 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     IntegrationExecutor executor = new IntegrationExecutor(client, config.fanOut.idleTimeoutMs);
     SyncplaneConfiguration.DriftRepair drift = config.driftRepair;
     if (temporal.workersEnabled) {
+      StoreActivitiesImpl store = new StoreActivitiesImpl(integrations, connections, updates, syncRuns, metrics);
       TemporalWorkers workers =
           new TemporalWorkers(
               client,
-              new StoreActivitiesImpl(integrations, connections, updates, syncRuns, metrics),
+              store,
               new ScheduleActivitiesImpl(
+                  store,
                   integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize, metrics),
               new SyncActivitiesImpl(integrations, connections, syncRuns, connectors, metrics),
               new DriftActivitiesImpl(

@@ -12,6 +12,13 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface ScheduleActivities {
 
+  /**
+   * Begins a fan-out pass (as {@link StoreActivities#beginFanOut}), applies it to the first page of the
+   * integration's Schedules, and finishes the pass (as {@link StoreActivities#finishFanOut}) if that page was the
+   * last. Most integrations fit in one page: their whole pass is this one activity.
+   */
+  FirstBatch beginPass(String integrationId);
+
   /** Applies the newest committed config to one page of the integration's Schedules. */
   BatchResult fanOutBatch(BatchRequest request);
 

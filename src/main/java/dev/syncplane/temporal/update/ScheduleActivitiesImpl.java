@@ -36,6 +36,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
   /** How many created Schedule ids a batch result lists. */
   static final int SAMPLE = 20;
 
+  private final StoreActivities store;
   private final IntegrationDao integrations;
   private final ConnectionDao connections;
   private final UpdateRunDao updates;
@@ -48,9 +49,11 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
 
   /**
    * @param writers the shared pool that bounds how many Schedule writes run at once, across integrations
+   * @param store the DB steps of a pass that {@link #beginPass} takes too
    * @param batchSize connections per batch activity
    */
   public ScheduleActivitiesImpl(
+      StoreActivities store,
       IntegrationDao integrations,
       ConnectionDao connections,
       UpdateRunDao updates,
@@ -59,6 +62,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
       ExecutorService writers,
       int batchSize,
       SyncplaneMetrics metrics) {
+    this.store = store;
     this.integrations = integrations;
     this.connections = connections;
     this.updates = updates;
@@ -68,6 +72,11 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     this.batchSize = batchSize;
     this.drift = new DriftChecker(integrations, connections, gateway, batchSize, writers);
     this.metrics = metrics;
+  }
+
+  @Override
+  public FirstBatch beginPass(String integrationId) {
+    return FirstBatch.of(integrationId, store::beginFanOut, this::fanOutBatch, store::finishFanOut);
   }
 
   @Override

@@ -1,6 +1,10 @@
 package dev.syncplane.temporal.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
 
 import dev.syncplane.core.Commit;
 import dev.syncplane.core.Connection;
@@ -34,6 +38,17 @@ final class ExecutorFixtures {
   static final Duration WAIT = Duration.ofSeconds(10);
 
   private ExecutorFixtures() {}
+
+  /**
+   * A ScheduleActivities mock whose {@code beginPass} takes the real steps ({@link FirstBatch#of}) on the mocked
+   * {@code store.beginFanOut}, {@code fanOutBatch} and {@code store.finishFanOut}: tests stub and verify those.
+   */
+  static ScheduleActivities schedulesMock(StoreActivities store) {
+    ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
+    when(schedules.beginPass(anyString()))
+        .thenAnswer(call -> FirstBatch.of(call.getArgument(0), store::beginFanOut, schedules::fanOutBatch, store::finishFanOut));
+    return schedules;
+  }
 
   /** The executor's workflow type with the search attributes its code and its callers set. */
   static TestWorkflowExtension.Builder extension() {

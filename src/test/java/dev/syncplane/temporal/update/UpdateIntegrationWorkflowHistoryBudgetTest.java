@@ -1,5 +1,6 @@
 package dev.syncplane.temporal.update;
 
+import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -39,7 +40,7 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
   private final StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
-  private final ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
+  private final ScheduleActivities schedules = schedulesMock(store);
 
   @BeforeEach
   void start() {

@@ -1,6 +1,7 @@
 package dev.syncplane.temporal.update;
 
 import static dev.syncplane.temporal.update.ExecutorFixtures.INTEGRATION;
+import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
 import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
 import static dev.syncplane.temporal.update.ExecutorFixtures.batch;
 import static dev.syncplane.temporal.update.ExecutorFixtures.change;
@@ -52,7 +53,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * its pass, a connect and a disconnect, a change whose local commit keeps failing and goes to the regular
  * activity and whose pass finds no connection (no batch: {@value UpdateIntegrationWorkflowImpl#EMPTY_PASS_SKIPS_BATCH}),
  * a refused change, then a delete begun locally that ends the run. Committed in
- * {@code src/test/resources/histories/update-integration-local-writes.json}; record again with
+ * {@code src/test/resources/histories/update-integration-local-writes.json}. The same run recorded since a pass
+ * begins with one activity ({@value UpdateIntegrationWorkflowImpl#ONE_ACTIVITY_PASS}) is committed in
+ * {@code histories/update-integration-one-activity-pass.json}; record it again with
  * {@code -Dsyncplane.recordHistories=true}. The histories recorded before the change
  * ({@link UpdateIntegrationWorkflowReplayTest}, {@link UpdateIntegrationWorkflowRepairReplayTest}) still replay
  * on the regular-activity path.
@@ -60,6 +63,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(60)
 class UpdateIntegrationWorkflowLocalWritesReplayTest {
   static final String COMMITTED_HISTORY = "histories/update-integration-local-writes.json";
+  static final String CURRENT_HISTORY = "histories/update-integration-one-activity-pass.json";
 
   @RegisterExtension
   static final TestWorkflowExtension testWorkflow = ExecutorFixtures.extension().build();
@@ -69,10 +73,16 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
     WorkflowExecutionHistory history = recordRepresentativeRun(env, client, worker);
 
     WorkflowReplayer.replayWorkflowExecution(history, UpdateIntegrationWorkflowImpl.class);
-    assertTakesBothPaths(history);
+    assertPassesTakeOneActivity(history);
     if (Boolean.getBoolean("syncplane.recordHistories")) {
-      Files.writeString(Path.of("src/test/resources", COMMITTED_HISTORY), history.toJson(true));
+      Files.writeString(Path.of("src/test/resources", CURRENT_HISTORY), history.toJson(true));
     }
+  }
+
+  @Test
+  void theCurrentHistoryReplaysAndItsPassesBeginWithOneActivity() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(CURRENT_HISTORY, UpdateIntegrationWorkflowImpl.class);
+    assertPassesTakeOneActivity(fromResource(CURRENT_HISTORY));
   }
 
   @Test
@@ -82,10 +92,13 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
 
   @Test
   void theCommittedHistoryHasTheLocalWritesAndTheFallback() throws Exception {
-    String json = new String(
-        getClass().getClassLoader().getResourceAsStream(COMMITTED_HISTORY).readAllBytes(),
-        java.nio.charset.StandardCharsets.UTF_8);
-    assertTakesBothPaths(WorkflowExecutionHistory.fromJson(json));
+    assertTakesBothPaths(fromResource(COMMITTED_HISTORY));
+  }
+
+  private static WorkflowExecutionHistory fromResource(String resource) throws java.io.IOException {
+    try (var in = UpdateIntegrationWorkflowLocalWritesReplayTest.class.getClassLoader().getResourceAsStream(resource)) {
+      return WorkflowExecutionHistory.fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
   }
 
   @Test
@@ -101,16 +114,29 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
     List<HistoryEvent> events = history.getEvents();
     assertThat(markers(events, "Version")).hasSize(2); // local-handler-writes, empty-pass-skips-batch
     assertThat(markers(events, "LocalActivity")).hasSizeGreaterThanOrEqualTo(3); // 2 commits (1 refused), beginDelete
-    assertThat(events.stream()
-            .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
-            .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
-            .filter("CommitChange"::equals))
-        .hasSize(1);
-    assertThat(events.stream()
-            .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
-            .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
-            .filter("FanOutBatch"::equals))
-        .hasSize(2); // the first pass's two; the empty pass has none
+    assertThat(activities(events, "CommitChange")).isEqualTo(1);
+    assertThat(activities(events, "FanOutBatch")).isEqualTo(2); // the first pass's two; the empty pass has none
+  }
+
+  /**
+   * Both passes begin with BeginPass: the first (two pages) goes on with one FanOutBatch and FinishFanOut, the
+   * second (no connection) is that one activity; no BeginFanOut.
+   */
+  private static void assertPassesTakeOneActivity(WorkflowExecutionHistory history) {
+    List<HistoryEvent> events = history.getEvents();
+    assertThat(markers(events, "Version")).hasSize(2); // local-handler-writes, one-activity-pass
+    assertThat(activities(events, "CommitChange")).isEqualTo(1);
+    assertThat(activities(events, "BeginPass")).isEqualTo(2);
+    assertThat(activities(events, "FanOutBatch")).isEqualTo(1);
+    assertThat(activities(events, "FinishFanOut")).isEqualTo(1);
+    assertThat(activities(events, "BeginFanOut")).isZero();
+  }
+
+  private static long activities(List<HistoryEvent> events, String type) {
+    return events.stream()
+        .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+        .filter(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(type))
+        .count();
   }
 
   private static List<HistoryEvent> markers(List<HistoryEvent> events, String name) {
@@ -122,7 +148,7 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
   static WorkflowExecutionHistory recordRepresentativeRun(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
-    ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
+    ScheduleActivities schedules = schedulesMock(store);
     ChangeCommand first = change("u-1", 0L);
     ChangeCommand dbDown = change("u-2", null);
     ChangeCommand stale = change("u-3", 0L);

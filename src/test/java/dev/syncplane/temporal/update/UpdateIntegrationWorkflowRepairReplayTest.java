@@ -2,6 +2,7 @@ package dev.syncplane.temporal.update;
 
 import static dev.syncplane.temporal.update.ExecutorFixtures.IDLE_MS;
 import static dev.syncplane.temporal.update.ExecutorFixtures.INTEGRATION;
+import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
 import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
 import static dev.syncplane.temporal.update.ExecutorFixtures.executor;
 import static dev.syncplane.temporal.update.ExecutorFixtures.freshInput;
@@ -53,7 +54,7 @@ class UpdateIntegrationWorkflowRepairReplayTest {
   @Test
   void aRecordedRepairRunReplays(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
-    ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
+    ScheduleActivities schedules = schedulesMock(store);
     IntegrationRepair repaired = new IntegrationRepair(
         INTEGRATION, 3, Map.of(DriftKind.PAUSED, 1), 1, Map.of(DriftKind.PAUSED, List.of("sync:int-1:c1")), 0, null);
     when(schedules.repair(any())).thenReturn(repaired);

@@ -1,6 +1,7 @@
 package dev.syncplane.temporal.update;
 
 import static dev.syncplane.temporal.update.ExecutorFixtures.INTEGRATION;
+import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
 import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
 import static dev.syncplane.temporal.update.ExecutorFixtures.batch;
 import static dev.syncplane.temporal.update.ExecutorFixtures.change;
@@ -81,7 +82,7 @@ class UpdateIntegrationWorkflowReplayTest {
   static WorkflowExecutionHistory recordRepresentativeRun(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
-    ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
+    ScheduleActivities schedules = schedulesMock(store);
     ChangeCommand change = change("u-1", 0L);
     ConnectCommand connect = connectCommand("conn-3", "cust-3");
     DisconnectCommand disconnect = new DisconnectCommand(INTEGRATION, "conn-1", "cust-1");

@@ -2,6 +2,7 @@ package dev.syncplane.temporal.update;
 
 import static dev.syncplane.temporal.update.ExecutorFixtures.IDLE_MS;
 import static dev.syncplane.temporal.update.ExecutorFixtures.INTEGRATION;
+import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
 import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
 import static dev.syncplane.temporal.update.ExecutorFixtures.batch;
 import static dev.syncplane.temporal.update.ExecutorFixtures.change;
@@ -71,7 +72,7 @@ class UpdateIntegrationWorkflowTest {
 
   // withoutAnnotations() stops Mockito from copying the interfaces' method annotations.
   private final StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
-  private final ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
+  private final ScheduleActivities schedules = schedulesMock(store);
 
   /** Registers the mocks (stub them first) and starts the worker. */
   private void startWorker(TestWorkflowEnvironment env, Worker worker) {
@@ -211,7 +212,7 @@ class UpdateIntegrationWorkflowTest {
             UpdateOptions.newBuilder(ConnectResult.class).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
     // The workflow task that accepted the connect ran its handler as far as it could: it must not have
     // scheduled the Schedule write while the batch holds the lock.
-    assertThat(scheduledActivities(client)).containsExactly("BeginFanOut", "FanOutBatch"); // the commit ran locally
+    assertThat(scheduledActivities(client)).containsExactly("BeginPass"); // the commit ran locally; the pass began with its first batch
     firstBatch.open();
 
     assertThat(pending.getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(result);
@@ -250,7 +251,7 @@ class UpdateIntegrationWorkflowTest {
             executor::repair,
             repair,
             UpdateOptions.newBuilder(IntegrationRepair.class).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
-    assertThat(scheduledActivities(client)).containsExactly("BeginFanOut", "FanOutBatch"); // the commit ran locally
+    assertThat(scheduledActivities(client)).containsExactly("BeginPass"); // the commit ran locally; the pass began with its first batch
     firstBatch.open();
 
     assertThat(pending.getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(nothing);
@@ -444,7 +445,8 @@ class UpdateIntegrationWorkflowTest {
 
     executor.change(change("u-3", 2L));
     first.awaitEntered();
-    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.PROPAGATING, 3, 3, 5, 0));
+    // The first batch begins the pass: its total is known once that batch is done.
+    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.PROPAGATING, 3, 3, 0, 0));
     first.open();
     second.awaitEntered();
     assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.PROPAGATING, 3, 3, 5, 2));
@@ -488,17 +490,19 @@ class UpdateIntegrationWorkflowTest {
   }
 
   @Test
-  void aPassOverNoConnectionSkipsTheBatchAndFinishesAtOnce(
-      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+  void aPassThatFitsInOnePageIsOneActivity(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)
+      throws Exception {
     when(store.commitChange(any())).thenReturn(commit("u-1", 1));
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 0));
+    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 2));
+    when(schedules.fanOutBatch(any())).thenReturn(batch("c2", true, 1, 2));
     UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
 
     executor.change(change("u-1", null));
 
     verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
-    verifyNoInteractions(schedules);
-    assertThat(scheduledActivities(client)).containsExactly("BeginFanOut", "FinishFanOut");
+    assertThat(Eventually.value(WAIT, executor::progress, p -> p.phase().equals(UpdateProgress.IDLE)))
+        .isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 1, 1, 2, 2));
+    assertThat(scheduledActivities(client)).containsExactly("BeginPass"); // begun, written and finished in it
   }
 
   @Test

@@ -140,7 +140,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
             .minThreads(config.fanOut.parallelism)
             .maxThreads(config.fanOut.parallelism)
             .build();
-    IntegrationExecutor executor = new IntegrationExecutor(client, config.fanOut.idleTimeoutMs);
+    IntegrationExecutor executor = new IntegrationExecutor(client, config.fanOut.idleTimeoutMs, config.fanOut.minPassIntervalMs);
     SyncplaneConfiguration.DriftRepair drift = config.driftRepair;
     if (temporal.workersEnabled) {
       StoreActivitiesImpl store = new StoreActivitiesImpl(integrations, connections, updates, syncRuns, metrics);

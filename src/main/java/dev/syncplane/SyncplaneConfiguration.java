@@ -92,6 +92,14 @@ public class SyncplaneConfiguration extends Configuration {
     /** Budget for Schedule RPCs per second (fan-out, connect, delete, repair together); 0 = unbounded. */
     @Min(0) @JsonProperty public double scheduleRpcPerSecond = 0;
 
+    /**
+     * A pass over an integration's Schedules starts at most once per this interval: the changes that commit
+     * meanwhile coalesce into the next pass, which writes only the newest. A lone change propagates at once; a
+     * burst of changes rewrites each Schedule about once per interval instead of once per change. 0: every
+     * change starts a pass as soon as the one under way ends.
+     */
+    @Min(0) @Max(60_000) @JsonProperty public long minPassIntervalMs = 1_000;
+
     /** An executor workflow with nothing to do ends after this long; the next request starts a new run. */
     @Min(1_000) @JsonProperty public long idleTimeoutMs = 60_000;
   }

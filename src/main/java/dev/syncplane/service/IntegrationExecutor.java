@@ -36,10 +36,12 @@ public class IntegrationExecutor {
 
   private final WorkflowClient client;
   private final long idleTimeoutMs;
+  private final long minPassIntervalMs;
 
-  public IntegrationExecutor(WorkflowClient client, long idleTimeoutMs) {
+  public IntegrationExecutor(WorkflowClient client, long idleTimeoutMs, long minPassIntervalMs) {
     this.client = client;
     this.idleTimeoutMs = idleTimeoutMs;
+    this.minPassIntervalMs = minPassIntervalMs;
   }
 
   /**
@@ -59,7 +61,7 @@ public class IntegrationExecutor {
       try {
         UpdateIntegrationWorkflow stub = newStub(integrationId);
         WithStartWorkflowOperation<Void> start =
-            new WithStartWorkflowOperation<>(stub::run, UpdateWorkflowInput.fresh(integrationId, idleTimeoutMs));
+            new WithStartWorkflowOperation<>(stub::run, UpdateWorkflowInput.fresh(integrationId, idleTimeoutMs, minPassIntervalMs));
         WorkflowUpdateHandle<R> handle =
             WorkflowClient.startUpdateWithStart(
                 method.apply(stub),

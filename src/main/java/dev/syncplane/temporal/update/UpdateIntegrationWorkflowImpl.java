@@ -94,6 +94,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   /** Handlers queued for {@link #scheduleWrites}: the main loop lets them in between two batches. */
   private int handlersWaiting;
   private final String integrationId;
+  private final long minPassIntervalMs;
   private boolean fanOutPending;
   private PassState resume;
   private DeleteCommand pendingDelete;
@@ -102,6 +103,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private long lastCommittedVersion;
   private String phase = UpdateProgress.IDLE;
   private PassState pass;
+  /** Workflow time at which the last pass of this run began (0: none yet). */
+  private long lastPassStartedMs;
 
   @WorkflowInit
   public UpdateIntegrationWorkflowImpl(UpdateWorkflowInput input) {
@@ -109,6 +112,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     this.fanOutPending = input.fanOutPending();
     this.resume = input.resume();
     this.lastCommittedVersion = input.lastCommittedVersion();
+    this.minPassIntervalMs = input.minPassIntervalMs();
     this.pendingDelete =
         input.pendingDeleteId() == null ? null : new DeleteCommand(input.pendingDeleteId(), integrationId);
     this.deleting = pendingDelete != null;
@@ -226,6 +230,9 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
 
   /** Runs one pass (or resumes the one a previous run left half done), batch by batch. */
   private void fanOut() {
+    if (resume == null && !awaitPassInterval()) {
+      return; // a delete arrived meanwhile: it supersedes the pass
+    }
     if (resume != null) {
       pass = resume;
       resume = null;
@@ -275,6 +282,20 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     phase = UpdateProgress.IDLE;
   }
 
+  /**
+   * A new pass starts at least {@code minPassIntervalMs} after the last one began; changes that commit meanwhile
+   * join it. Workflow time, so a replay waits the same. False if a delete arrived while it waited. With 0 (the
+   * histories from before this existed) it never waits, and so adds no command.
+   */
+  private boolean awaitPassInterval() {
+    long wait = lastPassStartedMs + minPassIntervalMs - Workflow.currentTimeMillis();
+    if (wait > 0) {
+      Workflow.await(Duration.ofMillis(wait), () -> pendingDelete != null);
+    }
+    lastPassStartedMs = Workflow.currentTimeMillis();
+    return pendingDelete == null;
+  }
+
   private void deleteEverything(UpdateWorkflowInput input) {
     phase = UpdateProgress.DELETING;
     pass = new PassState(lastCommittedVersion, 0, null, 0);
@@ -300,7 +321,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
             fanOutPending,
             pendingDelete == null ? null : pendingDelete.updateId(),
             resume,
-            lastCommittedVersion));
+            lastCommittedVersion,
+            input.minPassIntervalMs()));
   }
 
   /** A handler's Schedule write: queues for the lock; the main loop lets it in before its next batch. */

@@ -1,7 +1,7 @@
 package dev.syncplane.temporal.update;
 
 /**
- * Starts, or continues as new, an integration's executor. Everything after {@code idleTimeoutMs} is
+ * Starts, or continues as new, an integration's executor. Everything after {@code idleTimeoutMs} but the last is
  * carried across continue-as-new so that nothing accepted is forgotten: a pass still to run, a pass
  * half done, a delete in progress.
  */
@@ -11,9 +11,11 @@ public record UpdateWorkflowInput(
     boolean fanOutPending,
     String pendingDeleteId,
     PassState resume,
-    long lastCommittedVersion) {
+    long lastCommittedVersion,
+    long minPassIntervalMs) {
 
-  public static UpdateWorkflowInput fresh(String integrationId, long idleTimeoutMs) {
-    return new UpdateWorkflowInput(integrationId, idleTimeoutMs, false, null, null, 0);
+  /** {@code minPassIntervalMs}: see {@code SyncplaneConfiguration.FanOut}; 0 in histories from before it existed. */
+  public static UpdateWorkflowInput fresh(String integrationId, long idleTimeoutMs, long minPassIntervalMs) {
+    return new UpdateWorkflowInput(integrationId, idleTimeoutMs, false, null, null, 0, minPassIntervalMs);
   }
 }

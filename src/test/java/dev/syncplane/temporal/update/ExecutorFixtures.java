@@ -72,8 +72,13 @@ final class ExecutorFixtures {
             .build());
   }
 
+  /** Without a pass interval: each change starts its pass at once. */
   static UpdateWorkflowInput freshInput() {
-    return UpdateWorkflowInput.fresh(INTEGRATION, IDLE_MS);
+    return freshInput(0);
+  }
+
+  static UpdateWorkflowInput freshInput(long minPassIntervalMs) {
+    return UpdateWorkflowInput.fresh(INTEGRATION, IDLE_MS, minPassIntervalMs);
   }
 
   static ChangeCommand change(String updateId, Long expectedVersion) {

@@ -64,6 +64,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class UpdateIntegrationWorkflowLocalWritesReplayTest {
   static final String COMMITTED_HISTORY = "histories/update-integration-local-writes.json";
   static final String CURRENT_HISTORY = "histories/update-integration-one-activity-pass.json";
+  /** Longer than the first pass, the connect, the disconnect and the local commit's 2 s of failing take. */
+  static final java.time.Duration PASS_INTERVAL = java.time.Duration.ofSeconds(5);
 
   @RegisterExtension
   static final TestWorkflowExtension testWorkflow = ExecutorFixtures.extension().build();
@@ -130,6 +132,10 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
     assertThat(activities(events, "FanOutBatch")).isEqualTo(1);
     assertThat(activities(events, "FinishFanOut")).isEqualTo(1);
     assertThat(activities(events, "BeginFanOut")).isZero();
+    assertThat(events.stream().filter(HistoryEvent::hasTimerStartedEventAttributes)
+            .map(e -> e.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds())
+            .filter(s -> s < 60)) // the idle timeout's timers are 60 s
+        .isNotEmpty(); // the second pass waited out the pass interval
   }
 
   private static long activities(List<HistoryEvent> events, String type) {
@@ -181,13 +187,14 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
             executor::change,
             first,
             UpdateOptions.newBuilder(Commit.class).setUpdateId(first.updateId()).build(),
-            new WithStartWorkflowOperation<>(executor::run, freshInput()));
+            new WithStartWorkflowOperation<>(executor::run, freshInput(PASS_INTERVAL.toMillis())));
     assertThat(commit.integration().version()).isEqualTo(1);
     verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
     assertThat(executor.connect(connect).created()).isTrue();
     assertThat(executor.disconnect(disconnect)).isTrue();
     assertThat(executor.change(dbDown).integration().version()).isEqualTo(2);
-    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 2);
+    // The second pass waits out the pass interval (in real time: the test server skips time only for getResult).
+    verify(store, timeout(WAIT.plus(PASS_INTERVAL).toMillis())).finishFanOut(INTEGRATION, 2);
     assertThatThrownBy(() -> executor.change(stale)).isInstanceOf(WorkflowUpdateException.class);
     assertThat(executor.delete(delete)).isEqualTo(deleting);
     WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);

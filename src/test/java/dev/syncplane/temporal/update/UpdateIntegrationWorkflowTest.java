@@ -166,6 +166,36 @@ class UpdateIntegrationWorkflowTest {
   }
 
   @Test
+  void aPassWaitsOutTheIntervalSinceTheLastOneAndCarriesTheChangesCommittedMeanwhile(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    long interval = 5_000;
+    AtomicLong committed = new AtomicLong();
+    List<Long> passesBegan = Collections.synchronizedList(new ArrayList<>());
+    when(store.commitChange(any()))
+        .thenAnswer(call -> commit(call.<ChangeCommand>getArgument(0).updateId(), committed.incrementAndGet()));
+    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> {
+      passesBegan.add(env.currentTimeMillis());
+      return new FanOutStart(true, committed.get(), 1);
+    });
+    when(schedules.fanOutBatch(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
+    startWorker(env, worker);
+    UpdateIntegrationWorkflow executor = executor(client, worker);
+    WorkflowClient.start(executor::run, freshInput(interval));
+
+    executor.change(change("u-1", null));
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1); // a lone change propagates at once
+    executor.change(change("u-2", null));
+    executor.change(change("u-3", null));
+
+    WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
+    verify(store, times(2)).beginFanOut(INTEGRATION);
+    verify(store).finishFanOut(INTEGRATION, 3); // one pass for both, not one each
+    verify(store, never()).finishFanOut(INTEGRATION, 2);
+    // Read in the activities, each a moment after its pass began (workflow time); without the wait, the gap is ms.
+    assertThat(passesBegan.get(1) - passesBegan.get(0)).isGreaterThan(interval - 500);
+  }
+
+  @Test
   void connectWaitsForTheLockAndNeverOverlapsAScheduleWrite(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws InterruptedException {
     List<String> events = Collections.synchronizedList(new ArrayList<>());

@@ -24,19 +24,6 @@ public interface UpdateRunDao {
   @CreateSqlObject
   IntegrationDao integrations();
 
-  @SqlUpdate(
-      "INSERT INTO update_runs (id, integration_id, kind, version, state, idempotency_key, workflow_id, run_id)"
-          + " VALUES (:id, :integrationId, :kind, :version, :state, :idempotencyKey, :workflowId, :runId)")
-  void insert(
-      @Bind("id") String id,
-      @Bind("integrationId") String integrationId,
-      @Bind("kind") UpdateKind kind,
-      @Bind("version") Long version,
-      @Bind("state") String state,
-      @Bind("idempotencyKey") String idempotencyKey,
-      @Bind("workflowId") String workflowId,
-      @Bind("runId") String runId);
-
   @SqlQuery("SELECT * FROM update_runs WHERE id = :id")
   Optional<UpdateRun> find(@Bind("id") String id);
 
@@ -53,6 +40,15 @@ public interface UpdateRunDao {
       "SELECT * FROM update_runs WHERE integration_id = :integrationId AND kind = 'CHANGE'"
           + " AND state IN ('COMMITTED', 'PROPAGATING') ORDER BY version DESC LIMIT 1")
   Optional<UpdateRun> active(@Bind("integrationId") String integrationId);
+
+  /**
+   * Whether a change of the integration is on its way to the Schedules, or reached them less than {@code
+   * graceSeconds} ago: Temporal's Schedule list may not show what was written yet.
+   */
+  @SqlQuery(
+      "SELECT EXISTS (SELECT 1 FROM update_runs WHERE integration_id = :integrationId AND kind = 'CHANGE'"
+          + " AND (state IN ('COMMITTED', 'PROPAGATING') OR finished_at > now() - :graceSeconds * interval '1 second'))")
+  boolean changedWithin(@Bind("integrationId") String integrationId, @Bind("graceSeconds") long graceSeconds);
 
   /**
    * Records a run unless its id (a retried or replayed request) or its Idempotency-Key is already recorded;
@@ -136,8 +132,8 @@ public interface UpdateRunDao {
       throw notFound(integrationId);
     }
     integrations().markDeleting(integrationId);
-    insert(updateId, integrationId, UpdateKind.DELETE, null, "PROPAGATING", null, workflowId, runId);
-    return find(updateId).orElseThrow();
+    return insertIfNew(updateId, integrationId, UpdateKind.DELETE, null, "PROPAGATING", null, workflowId, runId)
+        .orElseThrow(); // its id was not there a moment ago, under the integration's row lock
   }
 
   /** A fan-out pass for {@code version} starts: every committed run it covers is now propagating. */

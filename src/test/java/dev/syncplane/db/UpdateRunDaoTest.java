@@ -135,6 +135,18 @@ class UpdateRunDaoTest {
   }
 
   @Test
+  void aChangeCountsAsRecentWhileOnItsWayAndForTheGraceAfterItWasApplied() {
+    assertThat(updates.changedWithin(id, 120)).isFalse(); // no change yet
+    commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, null);
+    assertThat(updates.changedWithin(id, 0)).isTrue(); // committed: on its way
+    updates.beginPropagation(id, 2, 1);
+    assertThat(updates.changedWithin(id, 0)).isTrue();
+    updates.finishPropagation(id, 2);
+    assertThat(updates.changedWithin(id, 120)).isTrue(); // applied just now
+    assertThat(updates.changedWithin(id, 0)).isFalse(); // applied longer ago than no grace at all
+  }
+
+  @Test
   void finishDeleteRemovesTheIntegrationAndKeepsTheDeleteRun() {
     commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, null);
     updates.beginDelete("d-" + id, id, "wf", "run");

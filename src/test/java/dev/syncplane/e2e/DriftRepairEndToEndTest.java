@@ -78,27 +78,9 @@ class DriftRepairEndToEndTest {
     awaitDriftRepairRunning();
     String baseline = repairNowOverRest(); // whatever earlier tests left behind is repaired first
 
-    String interval = scheduleId(connections.get(0));
-    String paused = scheduleId(connections.get(1));
-    String deleted = scheduleId(connections.get(2));
-    String arguments = scheduleId(connections.get(3));
-    schedules.getHandle(interval).update(in -> new ScheduleUpdate(
-        Schedule.newBuilder(in.getDescription().getSchedule())
-            .setSpec(ScheduleSpec.newBuilder().setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofMinutes(7)))).build())
-            .build()));
-    schedules.getHandle(paused).pause("paused by hand");
-    schedules.getHandle(deleted).delete();
-    schedules.getHandle(arguments).update(in -> {
-      ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) in.getDescription().getSchedule().getAction();
-      return new ScheduleUpdate(
-          Schedule.newBuilder(in.getDescription().getSchedule())
-              .setAction(ScheduleActionStartWorkflow.newBuilder(action)
-                  .setArguments(new SyncRequest(id, "someone-elses-connection", "customer-3"))
-                  .build())
-              .build());
-    });
-    String orphan = Names.scheduleId(id, "gone-customer");
-    createSchedule(orphan, ours(id, "gone-customer"));
+    Drift drift = driftBehindTheBack(id, connections);
+    String interval = drift.interval(), paused = drift.paused(), deleted = drift.deleted();
+    String arguments = drift.arguments(), orphan = drift.orphan();
     String otherId = "nightly-report-" + id;
     createSchedule(otherId, ours(id, "customer-0")); // our search attributes, not our id scheme
     String lookalike = Names.scheduleId(id, "hand-made");
@@ -227,27 +209,8 @@ class DriftRepairEndToEndTest {
     awaitDriftRepairRunning();
     repairNowOverRest(); // whatever earlier tests left behind is repaired first
 
-    String interval = scheduleId(connections.get(0));
-    String paused = scheduleId(connections.get(1));
-    String deleted = scheduleId(connections.get(2));
-    String arguments = scheduleId(connections.get(3));
-    schedules.getHandle(interval).update(in -> new ScheduleUpdate(
-        Schedule.newBuilder(in.getDescription().getSchedule())
-            .setSpec(ScheduleSpec.newBuilder().setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofMinutes(7)))).build())
-            .build()));
-    schedules.getHandle(paused).pause("paused by hand");
-    schedules.getHandle(deleted).delete();
-    schedules.getHandle(arguments).update(in -> {
-      ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) in.getDescription().getSchedule().getAction();
-      return new ScheduleUpdate(
-          Schedule.newBuilder(in.getDescription().getSchedule())
-              .setAction(ScheduleActionStartWorkflow.newBuilder(action)
-                  .setArguments(new SyncRequest(id, "someone-elses-connection", "customer-3"))
-                  .build())
-              .build());
-    });
-    String orphan = Names.scheduleId(id, "gone-customer");
-    createSchedule(orphan, ours(id, "gone-customer"));
+    Drift drift = driftBehindTheBack(id, connections);
+    String arguments = drift.arguments(), orphan = drift.orphan();
 
     Jdbi jdbi = TestPostgres.jdbi();
     DriftScanner scanner = new DriftScanner(jdbi.onDemand(IntegrationDao.class), jdbi.onDemand(ConnectionDao.class),
@@ -283,6 +246,39 @@ class DriftRepairEndToEndTest {
   }
 
   // --- helpers
+
+  /** The Schedules {@link #driftBehindTheBack} edited, one kind of drift each, and the orphan it made. */
+  private record Drift(String interval, String paused, String deleted, String arguments, String orphan) {}
+
+  /**
+   * Drift made with the SDK, behind syncplane's back: the first four connections' Schedules get another interval,
+   * a pause, a delete, and another connection's arguments in their action; and a Schedule for a customer the DB
+   * does not have (an orphan).
+   */
+  private Drift driftBehindTheBack(String id, List<JsonNode> connections) {
+    String interval = scheduleId(connections.get(0));
+    String paused = scheduleId(connections.get(1));
+    String deleted = scheduleId(connections.get(2));
+    String arguments = scheduleId(connections.get(3));
+    schedules.getHandle(interval).update(in -> new ScheduleUpdate(
+        Schedule.newBuilder(in.getDescription().getSchedule())
+            .setSpec(ScheduleSpec.newBuilder().setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofMinutes(7)))).build())
+            .build()));
+    schedules.getHandle(paused).pause("paused by hand");
+    schedules.getHandle(deleted).delete();
+    schedules.getHandle(arguments).update(in -> {
+      ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) in.getDescription().getSchedule().getAction();
+      return new ScheduleUpdate(
+          Schedule.newBuilder(in.getDescription().getSchedule())
+              .setAction(ScheduleActionStartWorkflow.newBuilder(action)
+                  .setArguments(new SyncRequest(id, "someone-elses-connection", "customer-3"))
+                  .build())
+              .build());
+    });
+    String orphan = Names.scheduleId(id, "gone-customer");
+    createSchedule(orphan, ours(id, "gone-customer"));
+    return new Drift(interval, paused, deleted, arguments, orphan);
+  }
 
   private static String newId(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

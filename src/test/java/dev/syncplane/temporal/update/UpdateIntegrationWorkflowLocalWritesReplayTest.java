@@ -171,7 +171,7 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
     });
     when(store.commitChange(stale))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("at version 2, not 0", StoreActivities.REFUSED, "VERSION_MISMATCH"));
-    // The second pass finds no connection left (say, all disconnected meanwhile): it skips its batch.
+    // The second pass finds no connection left (say, all disconnected meanwhile): it is one BeginPass.
     when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 2), new FanOutStart(true, 2, 0));
     when(schedules.fanOutBatch(any())).thenReturn(batch("conn-1", false, 1, 1), batch("conn-2", true, 1, 1));
     when(schedules.connect(connect)).thenReturn(connected(connect, 1));

@@ -50,6 +50,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
+import io.temporal.workflow.Functions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -233,19 +234,8 @@ class UpdateIntegrationWorkflowTest {
             });
     UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
 
-    executor.change(change("u-1", null));
-    firstBatch.awaitEntered();
-    WorkflowUpdateHandle<ConnectResult> pending =
-        WorkflowClient.startUpdate(
-            executor::connect,
-            connect,
-            UpdateOptions.newBuilder(ConnectResult.class).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
-    // The workflow task that accepted the connect ran its handler as far as it could: it must not have
-    // scheduled the Schedule write while the batch holds the lock.
-    assertThat(scheduledActivities(client)).containsExactly("BeginPass"); // the commit ran locally; the pass began with its first batch
-    firstBatch.open();
-
-    assertThat(pending.getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(result);
+    assertThat(duringTheFirstBatch(client, executor, firstBatch, executor::connect, connect, ConnectResult.class))
+        .isEqualTo(result);
     verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
     verify(schedules).connect(connect);
     assertThat(maxInFlight).hasValue(1);
@@ -274,22 +264,35 @@ class UpdateIntegrationWorkflowTest {
     when(schedules.repair(any())).thenReturn(nothing);
     UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
 
-    executor.change(change("u-1", null));
-    firstBatch.awaitEntered();
-    WorkflowUpdateHandle<IntegrationRepair> pending =
-        WorkflowClient.startUpdate(
-            executor::repair,
-            repair,
-            UpdateOptions.newBuilder(IntegrationRepair.class).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
-    assertThat(scheduledActivities(client)).containsExactly("BeginPass"); // the commit ran locally; the pass began with its first batch
-    firstBatch.open();
-
-    assertThat(pending.getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(nothing);
+    assertThat(duringTheFirstBatch(client, executor, firstBatch, executor::repair, repair, IntegrationRepair.class))
+        .isEqualTo(nothing);
     verify(schedules).repair(repair.withSkipStale(true)); // between two batches of the pass
     verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
 
     executor.repair(repair); // idle now: a stale Schedule is drift
     verify(schedules).repair(repair.withSkipStale(false));
+  }
+
+  /**
+   * Commits a change, sends {@code update} while the first batch of its pass holds the lock (at {@code firstBatch}),
+   * checks that the workflow task that accepted it ran its handler only as far as the lock (no Schedule write
+   * scheduled: only the pass's BeginPass; the commit ran locally), then lets the pass go on; the update's result.
+   */
+  private static <A, R> R duringTheFirstBatch(
+      WorkflowClient client,
+      UpdateIntegrationWorkflow executor,
+      Gate firstBatch,
+      Functions.Func1<A, R> update,
+      A argument,
+      Class<R> resultClass) throws InterruptedException {
+    executor.change(change("u-1", null));
+    firstBatch.awaitEntered();
+    WorkflowUpdateHandle<R> pending =
+        WorkflowClient.startUpdate(
+            update, argument, UpdateOptions.newBuilder(resultClass).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
+    assertThat(scheduledActivities(client)).containsExactly("BeginPass");
+    firstBatch.open();
+    return pending.getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Test

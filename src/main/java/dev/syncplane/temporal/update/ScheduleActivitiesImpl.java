@@ -48,8 +48,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
   private final SyncplaneMetrics metrics;
 
   /**
-   * @param writers the shared pool that bounds how many Schedule writes run at once, across integrations
    * @param store the DB steps of a pass that {@link #beginPass} takes too
+   * @param writers the shared pool that bounds how many Schedule writes run at once, across integrations
    * @param batchSize connections per batch activity
    */
   public ScheduleActivitiesImpl(

@@ -17,6 +17,8 @@ import dev.syncplane.core.UpdateState;
 import dev.syncplane.temporal.Names;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
@@ -79,6 +81,15 @@ final class ExecutorFixtures {
 
   static UpdateWorkflowInput freshInput(long minPassIntervalMs) {
     return UpdateWorkflowInput.fresh(INTEGRATION, IDLE_MS, minPassIntervalMs);
+  }
+
+  /** A change sent as IntegrationExecutor sends it: update-with-start, answered once the commit is durable. */
+  static Commit changeWithStart(UpdateIntegrationWorkflow executor, ChangeCommand command, UpdateWorkflowInput input) {
+    return WorkflowClient.executeUpdateWithStart(
+        executor::change,
+        command,
+        UpdateOptions.newBuilder(Commit.class).setUpdateId(command.updateId()).build(),
+        new WithStartWorkflowOperation<>(executor::run, input));
   }
 
   static ChangeCommand change(String updateId, Long expectedVersion) {

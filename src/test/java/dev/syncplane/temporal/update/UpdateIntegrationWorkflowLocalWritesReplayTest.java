@@ -5,6 +5,7 @@ import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
 import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
 import static dev.syncplane.temporal.update.ExecutorFixtures.batch;
 import static dev.syncplane.temporal.update.ExecutorFixtures.change;
+import static dev.syncplane.temporal.update.ExecutorFixtures.changeWithStart;
 import static dev.syncplane.temporal.update.ExecutorFixtures.commit;
 import static dev.syncplane.temporal.update.ExecutorFixtures.connectCommand;
 import static dev.syncplane.temporal.update.ExecutorFixtures.connected;
@@ -28,8 +29,6 @@ import dev.syncplane.core.UpdateState;
 import dev.syncplane.temporal.Names;
 import io.temporal.activity.Activity;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.client.UpdateOptions;
-import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
@@ -183,11 +182,7 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
 
     UpdateIntegrationWorkflow executor = executor(client, worker);
     Commit commit =
-        WorkflowClient.executeUpdateWithStart(
-            executor::change,
-            first,
-            UpdateOptions.newBuilder(Commit.class).setUpdateId(first.updateId()).build(),
-            new WithStartWorkflowOperation<>(executor::run, freshInput(PASS_INTERVAL.toMillis())));
+        changeWithStart(executor, first, freshInput(PASS_INTERVAL.toMillis()));
     assertThat(commit.integration().version()).isEqualTo(1);
     verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
     assertThat(executor.connect(connect).created()).isTrue();

@@ -6,6 +6,7 @@ import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
 import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
 import static dev.syncplane.temporal.update.ExecutorFixtures.batch;
 import static dev.syncplane.temporal.update.ExecutorFixtures.change;
+import static dev.syncplane.temporal.update.ExecutorFixtures.changeWithStart;
 import static dev.syncplane.temporal.update.ExecutorFixtures.commit;
 import static dev.syncplane.temporal.update.ExecutorFixtures.connectCommand;
 import static dev.syncplane.temporal.update.ExecutorFixtures.connected;
@@ -40,7 +41,6 @@ import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.UpdateOptions;
-import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
@@ -103,11 +103,7 @@ class UpdateIntegrationWorkflowTest {
     // As IntegrationExecutor does it: update-with-start, answered once the commit is durable.
     UpdateIntegrationWorkflow executor = executor(client, worker);
     Commit answer =
-        WorkflowClient.executeUpdateWithStart(
-            executor::change,
-            command,
-            UpdateOptions.newBuilder(Commit.class).setUpdateId(command.updateId()).build(),
-            new WithStartWorkflowOperation<>(executor::run, freshInput()));
+        changeWithStart(executor, command, freshInput());
 
     assertThat(answer).isEqualTo(commit);
     verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 7);
@@ -502,11 +498,7 @@ class UpdateIntegrationWorkflowTest {
     UpdateIntegrationWorkflow executor = executor(client, worker);
 
     Commit answer =
-        WorkflowClient.executeUpdateWithStart(
-            executor::change,
-            command,
-            UpdateOptions.newBuilder(Commit.class).setUpdateId(command.updateId()).build(),
-            new WithStartWorkflowOperation<>(executor::run, freshInput()));
+        changeWithStart(executor, command, freshInput());
 
     assertThat(answer).isEqualTo(commit("u-1", 1));
     verify(store, timeout(WAIT.toMillis())).beginFanOut(INTEGRATION);

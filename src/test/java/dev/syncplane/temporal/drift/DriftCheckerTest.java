@@ -28,8 +28,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +105,33 @@ class DriftCheckerTest {
     verify(gateway, never()).list(anyString(), anyInt());
     verify(connections, never()).page(anyString(), any(), anyInt());
     verify(gateway, times(2)).describe(anyString()); // the orphan candidates; repairIf describes the others
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aSlowScheduleHoldsUpOnlyItsOwnCheckNotTheNextPage() {
+    integrationWith(4);
+    when(connections.page(ID, null, 2)).thenReturn(List.of(connection("c0"), connection("c1")));
+    when(connections.page(ID, "con-c1", 2)).thenReturn(List.of(connection("c2"), connection("c3")));
+    when(gateway.list(Names.schedulesOfIntegrationQuery(ID), 2)).thenAnswer(call -> java.util.stream.Stream.empty());
+    CountDownLatch lastStarted = new CountDownLatch(1);
+    AtomicBoolean slowOneSawIt = new AtomicBoolean();
+    when(gateway.repairIf(any(), any(), any())).thenAnswer(call -> {
+      String scheduleId = call.<DesiredSchedule>getArgument(0).scheduleId();
+      if (scheduleId.equals(Names.scheduleId(ID, "c3"))) {
+        lastStarted.countDown();
+      }
+      if (scheduleId.equals(Names.scheduleId(ID, "c0"))) { // slow: done only once the next page's last one began
+        slowOneSawIt.set(lastStarted.await(5, TimeUnit.SECONDS));
+      }
+      return call.getArgument(1, java.util.function.Predicate.class).test(Optional.empty()) ? Outcome.CREATED : Outcome.ABSENT;
+    });
+
+    IntegrationRepair r = checker.check(new RepairCommand(ID, "scan", 10, false), true, () -> {});
+
+    assertThat(slowOneSawIt).as("the second page was checked while the first page's c0 still was").isTrue();
+    assertThat(r.checked()).isEqualTo(4);
+    assertThat(r.counts()).isEqualTo(Map.of(DriftKind.MISSING, 4));
   }
 
   @Test

@@ -42,11 +42,11 @@ public interface UpdateRunDao {
   Optional<UpdateRun> active(@Bind("integrationId") String integrationId);
 
   /**
-   * Whether a change of the integration is on its way to the Schedules, or reached them less than {@code
-   * graceSeconds} ago: Temporal's Schedule list may not show what was written yet.
+   * Whether a change or the delete of the integration is on its way to the Schedules, or reached them less than
+   * {@code graceSeconds} ago: Temporal's Schedule list may not show what was written (or deleted) yet.
    */
   @SqlQuery(
-      "SELECT EXISTS (SELECT 1 FROM update_runs WHERE integration_id = :integrationId AND kind = 'CHANGE'"
+      "SELECT EXISTS (SELECT 1 FROM update_runs WHERE integration_id = :integrationId"
           + " AND (state IN ('COMMITTED', 'PROPAGATING') OR finished_at > now() - :graceSeconds * interval '1 second'))")
   boolean changedWithin(@Bind("integrationId") String integrationId, @Bind("graceSeconds") long graceSeconds);
 

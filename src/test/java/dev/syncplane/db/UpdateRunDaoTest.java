@@ -147,6 +147,15 @@ class UpdateRunDaoTest {
   }
 
   @Test
+  void aDeleteCountsAsRecentWhileUnderWayAndForTheGraceAfterItEnded() {
+    updates.beginDelete("d-" + id, id, "wf", "run");
+    assertThat(updates.changedWithin(id, 0)).isTrue(); // under way
+    updates.finishDelete("d-" + id, id);
+    assertThat(updates.changedWithin(id, 120)).isTrue(); // ended just now
+    assertThat(updates.changedWithin(id, 0)).isFalse();
+  }
+
+  @Test
   void finishDeleteRemovesTheIntegrationAndKeepsTheDeleteRun() {
     commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, null);
     updates.beginDelete("d-" + id, id, "wf", "run");

@@ -6,8 +6,8 @@ import io.temporal.activity.ActivityInterface;
 
 /**
  * The executor's Schedule writes. Only ever called by UpdateIntegrationWorkflow, one at a time per
- * integration; each checks a Schedule's ConfigVersion right before writing it, so even an attempt that
- * outlived its timeout cannot put an older config back.
+ * integration; each write is fenced by the integration's committed version, read right before it
+ * ({@code ScheduleGateway.apply}), so even an attempt that outlived its timeout cannot put an older config back.
  */
 @ActivityInterface
 public interface ScheduleActivities {

@@ -81,7 +81,7 @@ public class DriftScanner {
     Suspects suspects = new Suspects();
     Map<String, Set<String>> listed = new HashMap<>(); // customers with a connection and a listed Schedule
     Map<String, Optional<Integration>> configs = new HashMap<>();
-    Map<String, Boolean> propagating = new HashMap<>();
+    Map<String, Boolean> recentlyChanged = new HashMap<>();
     int[] total = {0};
     List<ScheduleListDescription> page = new ArrayList<>(pageSize);
     try (Stream<ScheduleListDescription> all = gateway.list(Names.schedulesWithOurPrefixQuery(), pageSize)) {
@@ -89,14 +89,14 @@ public class DriftScanner {
         page.add(d);
         if (page.size() == pageSize) {
           total[0] += page.size();
-          scanPage(page, deep, suspects, listed, configs, propagating);
+          scanPage(page, deep, suspects, listed, configs, recentlyChanged);
           page.clear();
           heartbeat.run();
         }
       });
     }
     total[0] += page.size();
-    scanPage(page, deep, suspects, listed, configs, propagating);
+    scanPage(page, deep, suspects, listed, configs, recentlyChanged);
 
     int integrationCount = 0, connectionCount = 0;
     String after = null;
@@ -140,7 +140,7 @@ public class DriftScanner {
       Suspects suspects,
       Map<String, Set<String>> listed,
       Map<String, Optional<Integration>> configs,
-      Map<String, Boolean> propagating) {
+      Map<String, Boolean> recentlyChanged) {
     List<ScheduleListDescription> ours = new ArrayList<>();
     List<ScheduleKey> keys = new ArrayList<>();
     for (ScheduleListDescription d : page) {
@@ -174,7 +174,7 @@ public class DriftScanner {
       Connection connection = existing.get(key);
       if (connection == null) {
         if (configs.get(key.integrationId()).isEmpty()
-            && propagating.computeIfAbsent(key.integrationId(), id -> updates.changedWithin(id, LIST_LAG_GRACE.toSeconds()))) {
+            && listMayLag(key.integrationId(), recentlyChanged)) {
           continue; // its integration's delete has just removed it, and the list does not show that yet
         }
         if (key.integrationId().equals(actual.integrationIdAttribute())) {
@@ -198,11 +198,19 @@ public class DriftScanner {
         continue;
       }
       if (verdict.state() == State.STALE
-          && propagating.computeIfAbsent(key.integrationId(), id -> updates.changedWithin(id, LIST_LAG_GRACE.toSeconds()))) {
+          && listMayLag(key.integrationId(), recentlyChanged)) {
         continue; // the update on its way will write it, or has just written it and the list does not show it yet
       }
       suspects.customer(key.integrationId(), key.customerId());
     }
+  }
+
+  /**
+   * Whether the list may not show the integration's Schedules as they are yet: a change or its delete is on
+   * its way, or ended less than {@link #LIST_LAG_GRACE} ago. One query per integration and scan ({@code cache}).
+   */
+  private boolean listMayLag(String integrationId, Map<String, Boolean> cache) {
+    return cache.computeIfAbsent(integrationId, id -> updates.changedWithin(id, LIST_LAG_GRACE.toSeconds()));
   }
 
   /**

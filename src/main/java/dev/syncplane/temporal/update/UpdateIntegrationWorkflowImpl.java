@@ -10,6 +10,8 @@ import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import io.temporal.workflow.WorkflowInit;
@@ -60,6 +62,16 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   static final String ONE_ACTIVITY_PASS = "one-activity-pass";
 
   /**
+   * Workflow.getVersion change id: from version 1 on, the executor writes its own {@code ConfigVersion} search
+   * attribute when a pass begins (the newest committed version, which that pass carries) instead of at every
+   * commit, and its idle wait leaves no timer behind (see {@link #awaitWork}). Each upsert is a visibility write
+   * on the accepting workflow task: measured, it added about 2.5 ms of the server's CPU to every accepted change
+   * (a third of a bare update-with-start), where coalesced changes now share one per pass. Decided once per run,
+   * at its first use.
+   */
+  static final String LEAN_HISTORY = "lean-history";
+
+  /**
    * How long a handler's DB write may hold the workflow task as a local activity (all attempts) before it goes
    * to the regular activity, which retries forever. Far below the workflow task heartbeat (80% of its 10 s
    * timeout): while a local activity runs, the Update is not yet accepted, and the API's bounded wait
@@ -105,6 +117,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private PassState pass;
   /** Workflow time at which the last pass of this run began (0: none yet). */
   private long lastPassStartedMs;
+  /** The {@code ConfigVersion} this run last wrote to its search attributes (0: none yet). */
+  private long configVersionShown;
 
   @WorkflowInit
   public UpdateIntegrationWorkflowImpl(UpdateWorkflowInput input) {
@@ -122,8 +136,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   public void run(UpdateWorkflowInput input) {
     Duration idle = Duration.ofMillis(input.idleTimeoutMs());
     while (true) {
-      boolean woken =
-          Workflow.await(idle, () -> fanOutPending || resume != null || pendingDelete != null || historyFull());
+      boolean woken = leanHistory() ? awaitWork(idle) : Workflow.await(idle, this::hasWork);
       if (pendingDelete != null) {
         deleteEverything(input);
         return;
@@ -149,7 +162,9 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     long version = commit.integration().version();
     if (version > lastCommittedVersion) {
       lastCommittedVersion = version;
-      Workflow.upsertTypedSearchAttributes(Names.CONFIG_VERSION.valueSet(version));
+      if (!leanHistory()) {
+        Workflow.upsertTypedSearchAttributes(Names.CONFIG_VERSION.valueSet(version)); // since LEAN_HISTORY: at the pass
+      }
     }
     // Also after a replayed commit: its fan-out may have been lost with an earlier run.
     fanOutPending = true;
@@ -233,6 +248,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     if (resume == null && !awaitPassInterval()) {
       return; // a delete arrived meanwhile: it supersedes the pass
     }
+    showConfigVersion(resume != null ? resume.version() : lastCommittedVersion);
     if (resume != null) {
       pass = resume;
       resume = null;
@@ -294,6 +310,43 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     }
     lastPassStartedMs = Workflow.currentTimeMillis();
     return pendingDelete == null;
+  }
+
+  /**
+   * {@code Workflow.await(timeout, condition)} without the timer it leaves behind: SDK 1.38 starts that timer even
+   * when the condition already holds, and never cancels it, so every pass left a 60 s idle timer that later fired
+   * into a workflow task of its own. Here the timer starts only if there is no work yet, and is cancelled when
+   * work arrives. True if woken by work, false on the idle timeout.
+   */
+  private boolean awaitWork(Duration idle) {
+    if (hasWork()) {
+      return true;
+    }
+    CompletablePromise<Void> timer = Workflow.newPromise();
+    CancellationScope scope = Workflow.newCancellationScope(() -> timer.completeFrom(Workflow.newTimer(idle)));
+    scope.run();
+    Workflow.await(() -> timer.isCompleted() || hasWork());
+    if (timer.isCompleted()) {
+      return false;
+    }
+    scope.cancel("work arrived");
+    return true;
+  }
+
+  private boolean hasWork() {
+    return fanOutPending || resume != null || pendingDelete != null || historyFull();
+  }
+
+  /** Since {@link #LEAN_HISTORY}: the executor's {@code ConfigVersion} is the newest version a pass has carried. */
+  private void showConfigVersion(long version) {
+    if (leanHistory() && version > configVersionShown) {
+      Workflow.upsertTypedSearchAttributes(Names.CONFIG_VERSION.valueSet(version));
+      configVersionShown = version;
+    }
+  }
+
+  private static boolean leanHistory() {
+    return Workflow.getVersion(LEAN_HISTORY, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
   }
 
   private void deleteEverything(UpdateWorkflowInput input) {

@@ -54,15 +54,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a refused change, then a delete begun locally that ends the run. Committed in
  * {@code src/test/resources/histories/update-integration-local-writes.json}. The same run recorded since a pass
  * begins with one activity ({@value UpdateIntegrationWorkflowImpl#ONE_ACTIVITY_PASS}) is committed in
- * {@code histories/update-integration-one-activity-pass.json}; record it again with
- * {@code -Dsyncplane.recordHistories=true}. The histories recorded before the change
+ * {@code histories/update-integration-one-activity-pass.json}, and since the executor's history is lean
+ * ({@value UpdateIntegrationWorkflowImpl#LEAN_HISTORY}) in {@code histories/update-integration-lean-history.json};
+ * record that one again with {@code -Dsyncplane.recordHistories=true}. The histories recorded before the change
  * ({@link UpdateIntegrationWorkflowReplayTest}, {@link UpdateIntegrationWorkflowRepairReplayTest}) still replay
  * on the regular-activity path.
  */
 @Timeout(60)
 class UpdateIntegrationWorkflowLocalWritesReplayTest {
   static final String COMMITTED_HISTORY = "histories/update-integration-local-writes.json";
-  static final String CURRENT_HISTORY = "histories/update-integration-one-activity-pass.json";
+  static final String ONE_ACTIVITY_PASS_HISTORY = "histories/update-integration-one-activity-pass.json";
+  static final String CURRENT_HISTORY = "histories/update-integration-lean-history.json";
   /** Longer than the first pass, the connect, the disconnect and the local commit's 2 s of failing take. */
   static final java.time.Duration PASS_INTERVAL = java.time.Duration.ofSeconds(5);
 
@@ -75,15 +77,25 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
 
     WorkflowReplayer.replayWorkflowExecution(history, UpdateIntegrationWorkflowImpl.class);
     assertPassesTakeOneActivity(history);
+    assertLean(history);
     if (Boolean.getBoolean("syncplane.recordHistories")) {
       Files.writeString(Path.of("src/test/resources", CURRENT_HISTORY), history.toJson(true));
     }
   }
 
   @Test
-  void theCurrentHistoryReplaysAndItsPassesBeginWithOneActivity() throws Exception {
+  void theCurrentHistoryReplaysAndIsLean() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(CURRENT_HISTORY, UpdateIntegrationWorkflowImpl.class);
     assertPassesTakeOneActivity(fromResource(CURRENT_HISTORY));
+    assertLean(fromResource(CURRENT_HISTORY));
+  }
+
+  @Test
+  void theHistoryFromBeforeLeanHistoryReplaysAndItsPassesBeginWithOneActivity() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(ONE_ACTIVITY_PASS_HISTORY, UpdateIntegrationWorkflowImpl.class);
+    assertPassesTakeOneActivity(fromResource(ONE_ACTIVITY_PASS_HISTORY));
+    assertThat(versionMarkers(fromResource(ONE_ACTIVITY_PASS_HISTORY).getEvents()))
+        .containsExactlyInAnyOrder(UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES, UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS);
   }
 
   @Test
@@ -125,7 +137,7 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
    */
   private static void assertPassesTakeOneActivity(WorkflowExecutionHistory history) {
     List<HistoryEvent> events = history.getEvents();
-    assertThat(markers(events, "Version")).hasSize(2); // local-handler-writes, one-activity-pass
+    assertThat(versionMarkers(events)).contains(UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES, UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS);
     assertThat(activities(events, "CommitChange")).isEqualTo(1);
     assertThat(activities(events, "BeginPass")).isEqualTo(2);
     assertThat(activities(events, "FanOutBatch")).isEqualTo(1);
@@ -135,6 +147,62 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
             .map(e -> e.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds())
             .filter(s -> s < 60)) // the idle timeout's timers are 60 s
         .isNotEmpty(); // the second pass waited out the pass interval
+  }
+
+  /**
+   * Since {@value UpdateIntegrationWorkflowImpl#LEAN_HISTORY}: the executor's ConfigVersion is written once per pass
+   * that carries a newer version (versions 1 and 2 here), in the task that begins it; and every idle timer it
+   * started was cancelled or fired, none left behind.
+   */
+  private static void assertLean(WorkflowExecutionHistory history) {
+    List<HistoryEvent> events = history.getEvents();
+    assertThat(versionMarkers(events)).containsExactlyInAnyOrder(
+        UpdateIntegrationWorkflowImpl.LEAN_HISTORY, UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES,
+        UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS);
+    List<Long> upserted = events.stream().filter(HistoryEvent::hasUpsertWorkflowSearchAttributesEventAttributes)
+        .map(e -> e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes().getIndexedFieldsMap()
+            .get(Names.CONFIG_VERSION.getName()))
+        .map(p -> io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE.fromPayload(p, Long.class, Long.class))
+        .toList();
+    assertThat(upserted).containsExactly(1L, 2L);
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).hasUpsertWorkflowSearchAttributesEventAttributes()) {
+        assertThat(sameTask(events, i)).anyMatch(e -> e.hasActivityTaskScheduledEventAttributes()
+            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("BeginPass"));
+      }
+    }
+    java.util.Set<String> idle = new java.util.HashSet<>();
+    for (HistoryEvent e : events) {
+      if (e.hasTimerStartedEventAttributes() && e.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds() >= 60) {
+        idle.add(e.getTimerStartedEventAttributes().getTimerId());
+      } else if (e.hasTimerCanceledEventAttributes()) {
+        idle.remove(e.getTimerCanceledEventAttributes().getTimerId());
+      } else if (e.hasTimerFiredEventAttributes()) {
+        idle.remove(e.getTimerFiredEventAttributes().getTimerId());
+      }
+    }
+    assertThat(idle).as("idle timers neither cancelled nor fired").isEmpty();
+  }
+
+  /** The commands of the workflow task whose completion precedes event {@code i}. */
+  private static List<HistoryEvent> sameTask(List<HistoryEvent> events, int i) {
+    int from = i;
+    while (from > 0 && !events.get(from - 1).hasWorkflowTaskCompletedEventAttributes()) {
+      from--;
+    }
+    int to = i;
+    while (to < events.size() && !events.get(to).hasWorkflowTaskScheduledEventAttributes()
+        && !events.get(to).hasWorkflowTaskCompletedEventAttributes()) {
+      to++;
+    }
+    return events.subList(from, to);
+  }
+
+  private static List<String> versionMarkers(List<HistoryEvent> events) {
+    return markers(events, "Version").stream()
+        .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("changeId"))
+        .map(p -> io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0, java.util.Optional.of(p), String.class, String.class))
+        .toList();
   }
 
   private static long activities(List<HistoryEvent> events, String type) {

@@ -43,6 +43,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
@@ -190,6 +191,37 @@ class UpdateIntegrationWorkflowTest {
     verify(store, never()).finishFanOut(INTEGRATION, 2);
     // Read in the activities, each a moment after its pass began (workflow time); without the wait, the gap is ms.
     assertThat(passesBegan.get(1) - passesBegan.get(0)).isGreaterThan(interval - 500);
+  }
+
+  @Test
+  void changesAcceptedBetweenPassesWriteNoSearchAttributeTheNextPassWritesTheNewestOnce(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    AtomicLong committed = new AtomicLong();
+    when(store.commitChange(any()))
+        .thenAnswer(call -> commit(call.<ChangeCommand>getArgument(0).updateId(), committed.incrementAndGet()));
+    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 1));
+    when(schedules.fanOutBatch(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
+    startWorker(env, worker);
+    UpdateIntegrationWorkflow executor = executor(client, worker);
+    WorkflowClient.start(executor::run, freshInput(5_000));
+
+    executor.change(change("u-1", null));
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
+    for (int i = 2; i <= 5; i++) {
+      executor.change(change("u-" + i, null)); // accepted while the next pass waits out the interval
+    }
+    verify(store, timeout(WAIT.toMillis() + 5_000)).finishFanOut(INTEGRATION, 5);
+
+    List<HistoryEvent> events = client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents();
+    List<Long> written = events.stream()
+        .filter(HistoryEvent::hasUpsertWorkflowSearchAttributesEventAttributes)
+        .map(e -> DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+            e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes().getIndexedFieldsMap()
+                .get(Names.CONFIG_VERSION.getName()), Long.class, Long.class))
+        .toList();
+    assertThat(written).containsExactly(1L, 5L); // one per pass, not one per change
+    assertThat(WorkflowStub.fromTyped(executor).describe().getTypedSearchAttributes().get(Names.CONFIG_VERSION))
+        .isEqualTo(5L);
   }
 
   @Test
@@ -508,7 +540,7 @@ class UpdateIntegrationWorkflowTest {
     assertThat(upToCompletion).last().isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
     assertThat(upToCompletion).containsOnlyOnce(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     assertThat(upToCompletion.stream().filter(EventType.EVENT_TYPE_MARKER_RECORDED::equals))
-        .hasSize(2); // Version (local-handler-writes), then LocalActivity (CommitChange)
+        .hasSize(3); // Version (lean-history, local-handler-writes), then LocalActivity (CommitChange)
     assertThat(upToCompletion)
         .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
     assertThat(scheduledActivities(client)).doesNotContain("CommitChange");

@@ -10,7 +10,9 @@ import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
@@ -24,11 +26,15 @@ final class AcceptLatency {
   static final int WARMUP_PER_CLIENT = 3;
   /**
    * Requests each path gets before anything is timed, so that both are measured warm (JIT-compiled), as a
-   * service that has been up for a while is. Without it the PUT path, which runs far more code than the
-   * no-op (HTTP, JSON, JDBI, the executor workflow), pays its compilation in the figures: at 1 client its
-   * p50 fell from 35 to 17 ms over the first few thousand PUTs.
+   * service that has been up for a while is. The PUT path runs far more code than the no-op (HTTP, JSON, JDBI,
+   * the executor workflow): measured per round of 2,000 PUTs at 8 clients, the service's JIT compiler threads
+   * took 8.3, 4.6, 2.2, 2.1, 1.2, 0.8, 0.2 and 0.1 ms of CPU per PUT, so 2,400 left it compiling through the
+   * timed requests. So the full run warms each path with 16,000 requests ({@code Sizes.acceptWarmup}), in
+   * rounds, each logged with its CPU per request.
    */
-  static final int WARMUP_REQUESTS = 2_400;
+  static final int WARMUP_ROUNDS = 8;
+  /** Clients for the warm-up, and for the measurement of the floor's parts. */
+  static final int WARM_CLIENTS = 8;
 
   static void run(Bench b) {
     Fleet fleet = b.fleet();
@@ -39,36 +45,35 @@ final class AcceptLatency {
       ids.add(fleet.create(prefix + "-" + k, 1, Duration.ofMinutes(2))); // one connection: a real, small fan-out follows each PUT
     }
     WorkerFactory factory = WorkerFactory.newInstance(b.workflows);
-    factory.newWorker(NoopWorkflow.TASK_QUEUE).registerWorkflowImplementationTypes(NoopWorkflow.Impl.class);
+    var worker = factory.newWorker(NoopWorkflow.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(NoopWorkflow.Impl.class);
+    worker.registerActivitiesImplementations(new NoopWorkflow.NoopImpl());
     factory.start();
     try {
-      int warmClients = 8;
       String warmPrefix = prefix + "-noopwarm-";
-      Bench.log("warming both paths: " + WARMUP_REQUESTS + " requests each, " + warmClients + " clients");
-      measure(warmClients, WARMUP_REQUESTS / warmClients, k -> () -> {
-        noop(b.workflows, warmPrefix + k, k);
-        return 0;
-      });
-      measure(warmClients, WARMUP_REQUESTS / warmClients, k -> () -> {
-        fleet.put(ids.get(k));
-        return 0;
+      int warmup = b.sizes.acceptWarmup();
+      Bench.log("warming both paths: " + warmup + " requests each, " + WARM_CLIENTS + " clients");
+      warm("floor", warmup, k -> () -> timed(() -> noop(b.workflows, warmPrefix + k, k)));
+      warm("PUT", warmup, k -> () -> {
+        Fleet.Put p = fleet.put(ids.get(k));
+        return p.answeredNanos() - p.sentNanos();
       });
       for (int clients : b.sizes.clients()) {
         int perClient = Math.max(10, REQUESTS_PER_LEVEL / clients);
         String noopPrefix = prefix + "-noop" + clients + "-";
-        IntFunction<LongSupplier> noop = k -> () -> {
-          long start = System.nanoTime();
-          noop(b.workflows, noopPrefix + k, k);
-          return System.nanoTime() - start;
-        };
+        IntFunction<LongSupplier> noop = k -> () -> timed(() -> noop(b.workflows, noopPrefix + k, k));
         IntFunction<LongSupplier> put = k -> () -> {
           Fleet.Put p = fleet.put(ids.get(k)); // times the HTTP call only, not its reading of the current version
           return p.answeredNanos() - p.sentNanos();
         };
         measure(clients, WARMUP_PER_CLIENT, noop); // start the no-op workflows, warm both paths
         measure(clients, WARMUP_PER_CLIENT, put);
+        Map<String, Double> cpu0 = ProcessCpu.now();
         List<Double> floor = measure(clients, perClient, noop);
+        Map<String, Double> cpu1 = ProcessCpu.now();
         List<Double> syncplane = measure(clients, perClient, put);
+        Map<String, Double> floorCpu = ProcessCpu.perRequest(cpu0, cpu1, floor.size());
+        Map<String, Double> putCpu = ProcessCpu.perRequest(cpu1, ProcessCpu.now(), syncplane.size());
         String note = clients * perClient + " requests each; ms";
         Bench.log(clients + " clients: PUT p50 " + Figure.fmt(Bench.median(syncplane)) + " p99 " + Figure.fmt(Bench.percentile(syncplane, 99))
             + " ms; floor p50 " + Figure.fmt(Bench.median(floor)) + " p99 " + Figure.fmt(Bench.percentile(floor, 99)) + " ms");
@@ -76,7 +81,13 @@ final class AcceptLatency {
             "update-with-start floor p50", Bench.median(floor), 1.5, note));
         b.figures.add(Figure.info("accept", clients + " client(s): PUT p99", Bench.percentile(syncplane, 99), "ms",
             "update-with-start floor p99", Bench.percentile(floor, 99), note));
+        Bench.log(clients + " clients, floor: " + ProcessCpu.describe(floorCpu));
+        Bench.log(clients + " clients, PUT: " + ProcessCpu.describe(putCpu));
+        b.figures.add(Figure.info("accept", clients + " client(s): CPU per PUT, all processes", putCpu.get("total"), "ms",
+            "CPU per floor request", floorCpu.get("total"), "PUT: " + ProcessCpu.describe(putCpu)
+                + "; floor: " + ProcessCpu.describe(floorCpu)));
       }
+      floorParts(b, prefix);
       // The accept alone: one client, each PUT once the previous change has finished fanning out (not timed).
       String isolated = ids.get(0);
       String noopId = prefix + "-noop-isolated";
@@ -100,16 +111,71 @@ final class AcceptLatency {
     }
   }
 
-  /** One update-with-start on a no-op workflow, waiting for the Update to complete: the floor. */
-  static void noop(WorkflowClient client, String workflowId, long n) {
-    NoopWorkflow stub = client.newWorkflowStub(NoopWorkflow.class, WorkflowOptions.newBuilder()
+  /**
+   * What two parts of syncplane's accepting workflow task cost on their own, at {@value #WARM_CLIENTS} clients: the
+   * floor plus a no-op local activity (syncplane commits in one), and the floor plus a search-attribute upsert
+   * (which the executor does once per pass, not per change, for this reason). Three interleaved rounds; the
+   * median round of each.
+   */
+  private static void floorParts(Bench b, String prefix) {
+    Map<String, List<Double>> p50 = new LinkedHashMap<>();
+    Map<String, List<Double>> cpu = new LinkedHashMap<>();
+    List<String> parts = List.of("floor", "floor + a local activity", "floor + a search-attribute upsert");
+    for (int round = 0; round < 3; round++) {
+      for (String part : parts) {
+        String ids = prefix + "-parts" + parts.indexOf(part) + "-";
+        Map<String, Double> before = ProcessCpu.now();
+        List<Double> latencies = measure(WARM_CLIENTS, 30, k -> () -> timed(() -> {
+          NoopWorkflow stub = noopStub(b.workflows, ids + k);
+          WorkflowClient.executeUpdateWithStart(stub::touchWith, System.nanoTime(), parts.indexOf(part) == 1,
+              parts.indexOf(part) == 2, COMPLETED, new WithStartWorkflowOperation<>(stub::run));
+        }));
+        p50.computeIfAbsent(part, x -> new ArrayList<>()).add(Bench.median(latencies));
+        cpu.computeIfAbsent(part, x -> new ArrayList<>())
+            .add(ProcessCpu.perRequest(before, ProcessCpu.now(), latencies.size()).get("temporal"));
+      }
+    }
+    double floorP50 = Bench.median(p50.get("floor"));
+    double floorCpu = Bench.median(cpu.get("floor"));
+    for (String part : parts.subList(1, parts.size())) {
+      b.figures.add(Figure.info("accept", WARM_CLIENTS + " clients: " + part + ", p50", Bench.median(p50.get(part)), "ms",
+          "update-with-start floor p50", floorP50, "what that part of an accepting workflow task costs; median of 3 rounds"));
+      b.figures.add(Figure.info("accept", WARM_CLIENTS + " clients: " + part + ", Temporal's CPU", Bench.median(cpu.get(part)),
+          "ms", "Temporal's CPU per floor request", floorCpu, "CPU of the dev server per request; median of 3 rounds"));
+    }
+  }
+
+  /** {@code requests} in {@value #WARMUP_ROUNDS} rounds, each logged with its p50 and CPU. */
+  private static void warm(String path, int requests, IntFunction<LongSupplier> request) {
+    for (int round = 0; round < WARMUP_ROUNDS; round++) {
+      Map<String, Double> before = ProcessCpu.now();
+      List<Double> latencies = measure(WARM_CLIENTS, requests / WARMUP_ROUNDS / WARM_CLIENTS, request);
+      Bench.log("warm-up " + path + " " + (round + 1) + "/" + WARMUP_ROUNDS + ": p50 " + Figure.fmt(Bench.median(latencies))
+          + " ms; " + ProcessCpu.describe(ProcessCpu.perRequest(before, ProcessCpu.now(), latencies.size())));
+    }
+  }
+
+  private static long timed(Runnable call) {
+    long start = System.nanoTime();
+    call.run();
+    return System.nanoTime() - start;
+  }
+
+  private static final UpdateOptions<Long> COMPLETED =
+      UpdateOptions.newBuilder(Long.class).setWaitForStage(WorkflowUpdateStage.COMPLETED).build();
+
+  private static NoopWorkflow noopStub(WorkflowClient client, String workflowId) {
+    return client.newWorkflowStub(NoopWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(workflowId)
         .setTaskQueue(NoopWorkflow.TASK_QUEUE)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
         .build());
-    WorkflowClient.executeUpdateWithStart(stub::touch, n,
-        UpdateOptions.newBuilder(Long.class).setWaitForStage(WorkflowUpdateStage.COMPLETED).build(),
-        new WithStartWorkflowOperation<>(stub::run));
+  }
+
+  /** One update-with-start on a no-op workflow, waiting for the Update to complete: the floor. */
+  static void noop(WorkflowClient client, String workflowId, long n) {
+    NoopWorkflow stub = noopStub(client, workflowId);
+    WorkflowClient.executeUpdateWithStart(stub::touch, n, COMPLETED, new WithStartWorkflowOperation<>(stub::run));
   }
 
   /** {@code clients} threads, each calling its own request {@code perClient} times in a row; every latency in ms. */

@@ -33,9 +33,9 @@ public final class Bench {
   static final List<String> PHASES = List.of("propagation", "accept", "drift", "budget", "scale");
 
   /** The sizes of one run. */
-  record Sizes(int[] propagation, int[] clients, int drift, int budget, int scale) {
-    static final Sizes FULL = new Sizes(new int[] {100, 1_000, 5_000}, new int[] {1, 8, 32}, 5_000, 200, 20_000);
-    static final Sizes QUICK = new Sizes(new int[] {50, 200, 500}, new int[] {1, 8, 32}, 500, 100, 2_000);
+  record Sizes(int[] propagation, int[] clients, int acceptWarmup, int drift, int budget, int scale) {
+    static final Sizes FULL = new Sizes(new int[] {100, 1_000, 5_000}, new int[] {1, 8, 32}, 16_000, 5_000, 200, 20_000);
+    static final Sizes QUICK = new Sizes(new int[] {50, 200, 500}, new int[] {1, 8, 32}, 2_400, 500, 100, 2_000);
   }
 
   /** The service's settings under the benchmark, beside the tests' defaults (ServiceHarness). */

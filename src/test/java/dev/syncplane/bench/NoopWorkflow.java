@@ -1,5 +1,8 @@
 package dev.syncplane.bench;
 
+import dev.syncplane.temporal.Names;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
@@ -9,6 +12,7 @@ import java.time.Duration;
 /**
  * The accept-latency floor: a workflow whose Update handler returns at once, kept alive between calls like
  * syncplane's executor. An update-with-start on it is the cheapest round trip a Temporal-backed PUT can make.
+ * {@link #touchWith} adds one part of what syncplane's accepting workflow task does, to measure what it costs.
  */
 @WorkflowInterface
 public interface NoopWorkflow {
@@ -20,7 +24,25 @@ public interface NoopWorkflow {
   @UpdateMethod
   long touch(long n);
 
+  /** The floor plus a no-op local activity (its marker), or plus a {@code ConfigVersion} search-attribute upsert. */
+  @UpdateMethod
+  long touchWith(long n, boolean localActivity, boolean searchAttribute);
+
+  @ActivityInterface
+  interface Noop {
+    long noop(long n);
+  }
+
+  class NoopImpl implements Noop {
+    @Override
+    public long noop(long n) {
+      return n;
+    }
+  }
+
   class Impl implements NoopWorkflow {
+    private final Noop local = Workflow.newLocalActivityStub(
+        Noop.class, LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(2)).build());
     private long touched;
 
     @Override
@@ -31,6 +53,15 @@ public interface NoopWorkflow {
     @Override
     public long touch(long n) {
       touched = n;
+      return touched;
+    }
+
+    @Override
+    public long touchWith(long n, boolean localActivity, boolean searchAttribute) {
+      touched = localActivity ? local.noop(n) : n;
+      if (searchAttribute) {
+        Workflow.upsertTypedSearchAttributes(Names.CONFIG_VERSION.valueSet(n));
+      }
       return touched;
     }
   }

@@ -1,0 +1,98 @@
+package dev.syncplane.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU seconds used so far by the processes of the benchmark, from {@code /proc}: the service (its JIT compiler
+ * threads apart), the Temporal dev server, PostgreSQL, and the benchmark's own JVM (the load, and the floor's
+ * worker). On 2 cores every process shares, latency under load follows the CPU each request costs.
+ */
+final class ProcessCpu {
+  /**
+   * Each group and what its processes' command lines contain, in order: the first match wins (the service's
+   * classpath names postgres too). This JVM is "bench".
+   */
+  private static final List<Map.Entry<String, String>> GROUPS = List.of(
+      Map.entry("service", "dev.syncplane.SyncplaneApplication"), Map.entry("temporal", "start-dev"),
+      Map.entry("postgres", "postgres"));
+  static final String JIT = "service JIT";
+
+  private ProcessCpu() {}
+
+  static Map<String, Double> now() {
+    Map<String, Double> used = new LinkedHashMap<>();
+    for (String g : new String[] {"service", JIT, "temporal", "postgres", "bench"}) {
+      used.put(g, 0.0);
+    }
+    long self = ProcessHandle.current().pid();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : (Iterable<Path>) procs::iterator) {
+        String pid = proc.getFileName().toString();
+        if (!pid.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String command = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+          String group = Long.parseLong(pid) == self ? "bench" : GROUPS.stream()
+              .filter(g -> command.contains(g.getValue())).map(Map.Entry::getKey).findFirst().orElse(null);
+          if (group == null) {
+            continue;
+          }
+          double cpu = seconds(proc.resolve("stat"));
+          if (group.equals("service")) {
+            double jit = jitSeconds(proc);
+            used.merge(JIT, jit, Double::sum);
+            cpu -= jit;
+          }
+          used.merge(group, cpu, Double::sum);
+        } catch (IOException | RuntimeException gone) {
+          // the process ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return used;
+  }
+
+  /** CPU milliseconds per request between two readings, per group and in all ("total"). */
+  static Map<String, Double> perRequest(Map<String, Double> before, Map<String, Double> after, int requests) {
+    Map<String, Double> ms = new LinkedHashMap<>();
+    after.forEach((g, s) -> ms.put(g, (s - before.getOrDefault(g, 0.0)) * 1000 / requests));
+    ms.put("total", ms.values().stream().mapToDouble(Double::doubleValue).sum());
+    return ms;
+  }
+
+  static String describe(Map<String, Double> perRequest) {
+    StringBuilder s = new StringBuilder();
+    perRequest.forEach((g, ms) -> s.append(s.length() == 0 ? "" : ", ").append(g).append(' ').append(Figure.fmt(ms)));
+    return s.append(" ms CPU per request").toString();
+  }
+
+  private static double jitSeconds(Path proc) throws IOException {
+    double jit = 0;
+    try (Stream<Path> threads = Files.list(proc.resolve("task"))) {
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        String stat = Files.readString(thread.resolve("stat"));
+        if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains("CompilerThre")) {
+          jit += seconds(thread.resolve("stat"));
+        }
+      }
+    }
+    return jit;
+  }
+
+  /** utime + stime of a /proc/…/stat file, in seconds (clock ticks of 1/100 s). */
+  private static double seconds(Path stat) throws IOException {
+    String text = Files.readString(stat);
+    String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+}

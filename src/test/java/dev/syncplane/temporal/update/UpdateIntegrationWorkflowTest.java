@@ -123,12 +123,27 @@ class UpdateIntegrationWorkflowTest {
         .isEqualTo(7L);
   }
 
-  @Test
-  void changesCommittedDuringAPassCoalesceIntoOneMorePass(
-      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+  /** Every commit is the next version: 1, 2, 3…; the counter holds the newest. */
+  private AtomicLong everyCommitANewVersion() {
     AtomicLong committed = new AtomicLong();
     when(store.commitChange(any()))
         .thenAnswer(call -> commit(call.<ChangeCommand>getArgument(0).updateId(), committed.incrementAndGet()));
+    return committed;
+  }
+
+  /** Each pass carries the newest committed version to one connection, in one page; {@code onBegin} runs as it begins. */
+  private void onePagePasses(AtomicLong committed, Runnable onBegin) {
+    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> {
+      onBegin.run();
+      return new FanOutStart(true, committed.get(), 1);
+    });
+    when(schedules.fanOutBatch(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
+  }
+
+  @Test
+  void changesCommittedDuringAPassCoalesceIntoOneMorePass(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    AtomicLong committed = everyCommitANewVersion();
     when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 3));
     Gate firstBatch = new Gate();
     AtomicInteger batches = new AtomicInteger();
@@ -167,15 +182,9 @@ class UpdateIntegrationWorkflowTest {
   void aPassWaitsOutTheIntervalSinceTheLastOneAndCarriesTheChangesCommittedMeanwhile(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     long interval = 5_000;
-    AtomicLong committed = new AtomicLong();
+    AtomicLong committed = everyCommitANewVersion();
     List<Long> passesBegan = Collections.synchronizedList(new ArrayList<>());
-    when(store.commitChange(any()))
-        .thenAnswer(call -> commit(call.<ChangeCommand>getArgument(0).updateId(), committed.incrementAndGet()));
-    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> {
-      passesBegan.add(env.currentTimeMillis());
-      return new FanOutStart(true, committed.get(), 1);
-    });
-    when(schedules.fanOutBatch(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
+    onePagePasses(committed, () -> passesBegan.add(env.currentTimeMillis()));
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
     WorkflowClient.start(executor::run, freshInput(interval));
@@ -196,11 +205,8 @@ class UpdateIntegrationWorkflowTest {
   @Test
   void changesAcceptedBetweenPassesWriteNoSearchAttributeTheNextPassWritesTheNewestOnce(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
-    AtomicLong committed = new AtomicLong();
-    when(store.commitChange(any()))
-        .thenAnswer(call -> commit(call.<ChangeCommand>getArgument(0).updateId(), committed.incrementAndGet()));
-    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 1));
-    when(schedules.fanOutBatch(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
+    AtomicLong committed = everyCommitANewVersion();
+    onePagePasses(committed, () -> {});
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
     WorkflowClient.start(executor::run, freshInput(5_000));

@@ -51,21 +51,18 @@ final class AcceptLatency {
     factory.start();
     try {
       String warmPrefix = prefix + "-noopwarm-";
+      IntFunction<LongSupplier> put = k -> () -> {
+        Fleet.Put p = fleet.put(ids.get(k)); // times the HTTP call only, not its reading of the current version
+        return p.answeredNanos() - p.sentNanos();
+      };
       int warmup = b.sizes.acceptWarmup();
       Bench.log("warming both paths: " + warmup + " requests each, " + WARM_CLIENTS + " clients");
       warm("floor", warmup, k -> () -> timed(() -> noop(b.workflows, warmPrefix + k, k)));
-      warm("PUT", warmup, k -> () -> {
-        Fleet.Put p = fleet.put(ids.get(k));
-        return p.answeredNanos() - p.sentNanos();
-      });
+      warm("PUT", warmup, put);
       for (int clients : b.sizes.clients()) {
         int perClient = Math.max(10, REQUESTS_PER_LEVEL / clients);
         String noopPrefix = prefix + "-noop" + clients + "-";
         IntFunction<LongSupplier> noop = k -> () -> timed(() -> noop(b.workflows, noopPrefix + k, k));
-        IntFunction<LongSupplier> put = k -> () -> {
-          Fleet.Put p = fleet.put(ids.get(k)); // times the HTTP call only, not its reading of the current version
-          return p.answeredNanos() - p.sentNanos();
-        };
         measure(clients, WARMUP_PER_CLIENT, noop); // start the no-op workflows, warm both paths
         measure(clients, WARMUP_PER_CLIENT, put);
         Map<String, Double> cpu0 = ProcessCpu.now();
@@ -94,9 +91,8 @@ final class AcceptLatency {
       noop(b.workflows, noopId, 0);
       List<Double> floor = new ArrayList<>(), syncplane = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
-        long start = System.nanoTime();
-        noop(b.workflows, noopId, i);
-        floor.add((System.nanoTime() - start) / 1e6);
+        long n = i;
+        floor.add(timed(() -> noop(b.workflows, noopId, n)) / 1e6);
         Fleet.Put p = fleet.put(isolated);
         syncplane.add((p.answeredNanos() - p.sentNanos()) / 1e6);
         fleet.awaitApplied(isolated, p.updateId(), Duration.ofMinutes(1));

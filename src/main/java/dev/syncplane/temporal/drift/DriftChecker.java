@@ -214,6 +214,10 @@ public class DriftChecker {
     }
   }
 
+  /**
+   * Describes one Schedule, classifies it and, when writing, repairs it in the same step: the describe
+   * that confirms the drift is the one the write is based on ({@link ScheduleGateway#repairIf}).
+   */
   private One checkOne(DesiredSchedule desired, RepairCommand command, boolean write) {
     AtomicReference<Verdict> seen = new AtomicReference<>();
     Predicate<Optional<ScheduleDescription>> drifted = d -> {

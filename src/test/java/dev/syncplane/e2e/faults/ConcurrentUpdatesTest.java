@@ -38,10 +38,14 @@ class ConcurrentUpdatesTest {
   /**
    * Batches of 10: a pass takes five batches, so changes commit while passes are in flight. A budget of
    * 100 Schedule RPCs/s keeps each pass at half a second or more (a write is one call), so that the
-   * sampler reads the Schedules while the passes run, not only before and after.
+   * sampler reads the Schedules while the passes run, not only before and after. A pass interval of 5 s: the
+   * first change's pass starts at once, the others commit during it and coalesce into a pass 5 s later, so the
+   * run lasts long enough for a round of reads even when describes are slow (with the default 1 s, two
+   * fresh-clone CI runs in four ended within 14 and 48 readings, less than a round).
    */
   static final DropwizardAppExtension<SyncplaneConfiguration> APP =
-      ServiceHarness.app(Map.of("fanOut.batchSize", "10", "fanOut.scheduleRpcPerSecond", "100"));
+      ServiceHarness.app(Map.of("fanOut.batchSize", "10", "fanOut.scheduleRpcPerSecond", "100",
+          "fanOut.minPassIntervalMs", "5000"));
 
   private final Api api = ServiceHarness.api(APP);
   private final Integrations integrations = new Integrations(api, ServiceHarness.schedules());

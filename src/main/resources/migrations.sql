@@ -69,3 +69,8 @@ CREATE TABLE drift_reports (
   created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX drift_reports_by_time ON drift_reports (finished_at DESC);
+
+--changeset syncplane:3
+--comment: the runs still on their way to the Schedules, which every pass updates, found without reading the integration's whole change history
+-- (without it, each of a pass's three updates scanned every run of the integration: 4 ms at 6,000 runs)
+CREATE INDEX update_runs_on_their_way ON update_runs (integration_id, version) WHERE state IN ('COMMITTED', 'PROPAGATING');

@@ -24,6 +24,9 @@ public interface UpdateRunDao {
   @CreateSqlObject
   IntegrationDao integrations();
 
+  @CreateSqlObject
+  CommitDao commits();
+
   @SqlQuery("SELECT * FROM update_runs WHERE id = :id")
   Optional<UpdateRun> find(@Bind("id") String id);
 
@@ -69,13 +72,32 @@ public interface UpdateRunDao {
       @Bind("runId") String runId);
 
   /**
-   * Commits a change with optimistic concurrency and records its update run, in one transaction.
+   * Commits a change with optimistic concurrency and records its update run, atomically.
    * Idempotent: a retried activity or a replayed Idempotency-Key (both the same update id) returns the
    * first commit instead of writing a second version; the same key with a different change is refused.
-   * A new change takes three statements (lock, record, update): it is on the path of every PUT's 200.
+   * A new change is one statement ({@link CommitDao#commitNew}): it is on the path of every PUT's 200. Whatever
+   * it did not commit (a replay, a refusal) takes {@link #commitOrExplain}, which finds out why.
+   */
+  default Commit commitChange(
+      String updateId,
+      String integrationId,
+      IntegrationChange change,
+      Long expectedVersion,
+      String idempotencyKey,
+      String workflowId,
+      String runId) {
+    return commits().commitNew(updateId, integrationId, change, expectedVersion, idempotencyKey, workflowId, runId)
+        .orElseGet(() -> commitOrExplain(updateId, integrationId, change, expectedVersion, idempotencyKey, workflowId, runId));
+  }
+
+  /**
+   * What {@link CommitDao#commitNew} did not commit, checked under the integration's row lock: the first commit of a
+   * replayed update id, or the refusal (another integration's update id, an Idempotency-Key reused for a
+   * different change, not found, a stale expected version). Commits after all if the integration has just
+   * come to the expected version.
    */
   @Transaction
-  default Commit commitChange(
+  default Commit commitOrExplain(
       String updateId,
       String integrationId,
       IntegrationChange change,
@@ -118,7 +140,7 @@ public interface UpdateRunDao {
         locked.filter(i -> i.state() == IntegrationState.ACTIVE).orElseThrow(() -> notFound(integrationId));
     throw new ChangeRefused(
         Reason.VERSION_MISMATCH,
-        "integration " + integrationId + " is at version " + current.version() + ", not " + expectedVersion);
+        "integration " + integrationId + " is at version " + current.version() + ", not " + expectedVersion + "; GET it and retry");
   }
 
   /** Marks the integration as being deleted and records the delete run; idempotent. */

@@ -25,6 +25,7 @@ class UpdateRunDaoTest {
   private final Jdbi jdbi = TestPostgres.jdbi();
   private final IntegrationDao integrations = jdbi.onDemand(IntegrationDao.class);
   private final UpdateRunDao updates = jdbi.onDemand(UpdateRunDao.class);
+  private final CommitDao commits = jdbi.onDemand(CommitDao.class);
   private String id;
 
   @BeforeEach
@@ -106,6 +107,54 @@ class UpdateRunDaoTest {
 
     assertThat(versions).doesNotHaveDuplicates().hasSize(20);
     assertThat(integrations.find(id).orElseThrow().version()).isEqualTo(21);
+  }
+
+  @Test
+  void aNewChangeCommitsInOneStatementAndWhatItCannotCommitWritesNothing() {
+    Commit first = commits.commitNew("u1-" + id, id, new IntegrationChange("renamed", null, false), null, "key-1", "wf", "run")
+        .orElseThrow();
+    assertThat(first.integration().version()).isEqualTo(2);
+    assertThat(first.integration().name()).isEqualTo("renamed");
+    assertThat(first.integration().periodMs()).isEqualTo(60_000); // a null field is left as it is
+    assertThat(first.integration().syncEnabled()).isFalse();
+    assertThat(first.update().version()).isEqualTo(2);
+    assertThat(first.update().idempotencyKey()).isEqualTo("key-1");
+    assertThat(first.update().state()).isEqualTo(UpdateState.COMMITTED);
+    assertThat(first.update().createdAt()).isNotNull();
+    assertThat(first.update().finishedAt()).isNull();
+
+    // a replayed id, a reused key, a stale expected version, another integration: nothing (the checked path explains)
+    assertThat(commits.commitNew("u1-" + id, id, new IntegrationChange(null, 1L, null), null, null, "wf", "run")).isEmpty();
+    assertThat(commits.commitNew("u2-" + id, id, new IntegrationChange(null, 1L, null), null, "key-1", "wf", "run")).isEmpty();
+    assertThat(commits.commitNew("u3-" + id, id, new IntegrationChange(null, 1L, null), 1L, null, "wf", "run")).isEmpty();
+    assertThat(commits.commitNew("u4-" + id, "missing-" + id, new IntegrationChange(null, 1L, null), null, null, "wf", "run"))
+        .isEmpty();
+    assertThat(integrations.find(id).orElseThrow()).isEqualTo(first.integration());
+    assertThat(updates.find("u2-" + id)).isEmpty();
+    assertThat(updates.find("u3-" + id)).isEmpty();
+  }
+
+  @Test
+  void concurrentOneStatementCommitsLineUpBehindTheRowLock() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<Commit>> futures = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      long period = 60_000L + i;
+      String updateId = "n" + i + "-" + id;
+      futures.add(pool.submit(() ->
+          commits.commitNew(updateId, id, new IntegrationChange(null, period, null), null, null, "wf", "run").orElseThrow()));
+    }
+    List<Long> versions = new ArrayList<>();
+    for (Future<Commit> f : futures) {
+      Commit c = f.get();
+      assertThat(c.integration().version()).isEqualTo(c.update().version());
+      assertThat(updates.find(c.update().id()).orElseThrow().version()).isEqualTo(c.update().version());
+      versions.add(c.update().version());
+    }
+    pool.shutdown();
+
+    assertThat(versions).doesNotHaveDuplicates().hasSize(40).allSatisfy(v -> assertThat(v).isBetween(2L, 41L));
+    assertThat(integrations.find(id).orElseThrow().version()).isEqualTo(41);
   }
 
   @Test

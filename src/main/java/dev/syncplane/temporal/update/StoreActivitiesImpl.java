@@ -5,6 +5,7 @@ import dev.syncplane.core.Commit;
 import dev.syncplane.core.Integration;
 import dev.syncplane.core.IntegrationState;
 import dev.syncplane.core.UpdateRun;
+import dev.syncplane.db.CommitDao;
 import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 public class StoreActivitiesImpl implements StoreActivities {
+  private final CommitDao commits;
   private final IntegrationDao integrations;
   private final ConnectionDao connections;
   private final UpdateRunDao updates;
@@ -25,11 +27,13 @@ public class StoreActivitiesImpl implements StoreActivities {
   private final SyncplaneMetrics metrics;
 
   public StoreActivitiesImpl(
+      CommitDao commits,
       IntegrationDao integrations,
       ConnectionDao connections,
       UpdateRunDao updates,
       SyncRunDao syncRuns,
       SyncplaneMetrics metrics) {
+    this.commits = commits;
     this.integrations = integrations;
     this.connections = connections;
     this.updates = updates;
@@ -37,19 +41,17 @@ public class StoreActivitiesImpl implements StoreActivities {
     this.metrics = metrics;
   }
 
+  /** {@link UpdateRunDao#commitChange}, with its one-statement path through the small {@link CommitDao}. */
   @Override
   public Commit commitChange(ChangeCommand c) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
     return refusable(
         () ->
-            updates.commitChange(
-                c.updateId(),
-                c.integrationId(),
-                c.change(),
-                c.expectedVersion(),
-                c.idempotencyKey(),
-                info.getWorkflowId(),
-                info.getRunId()));
+            commits
+                .commitNew(c.updateId(), c.integrationId(), c.change(), c.expectedVersion(), c.idempotencyKey(),
+                    info.getWorkflowId(), info.getRunId())
+                .orElseGet(() -> updates.commitOrExplain(c.updateId(), c.integrationId(), c.change(), c.expectedVersion(),
+                    c.idempotencyKey(), info.getWorkflowId(), info.getRunId())));
   }
 
   @Override

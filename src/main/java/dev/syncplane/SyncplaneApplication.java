@@ -12,6 +12,7 @@ import dev.syncplane.cli.RepairDriftCommand;
 import dev.syncplane.cli.SearchAttributesCommand;
 import dev.syncplane.core.connector.ConnectorRegistry;
 import dev.syncplane.core.connector.SimulatedConnector;
+import dev.syncplane.db.CommitDao;
 import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.DriftReportDao;
 import dev.syncplane.db.IntegrationDao;
@@ -115,6 +116,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     IntegrationDao integrations = jdbi.onDemand(IntegrationDao.class);
     ConnectionDao connections = jdbi.onDemand(ConnectionDao.class);
     UpdateRunDao updates = jdbi.onDemand(UpdateRunDao.class);
+    CommitDao commits = jdbi.onDemand(CommitDao.class);
     SyncRunDao syncRuns = jdbi.onDemand(SyncRunDao.class);
     DriftReportDao driftReports = jdbi.onDemand(DriftReportDao.class);
     SyncplaneMetrics metrics = new SyncplaneMetrics(env.metrics());
@@ -140,10 +142,11 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
             .minThreads(config.fanOut.parallelism)
             .maxThreads(config.fanOut.parallelism)
             .build();
-    IntegrationExecutor executor = new IntegrationExecutor(client, config.fanOut.idleTimeoutMs, config.fanOut.minPassIntervalMs);
+    IntegrationExecutor executor = new IntegrationExecutor(
+        client, config.fanOut.idleTimeoutMs, config.fanOut.minPassIntervalMs, config.fanOut.maxPassIntervalMs);
     SyncplaneConfiguration.DriftRepair drift = config.driftRepair;
     if (temporal.workersEnabled) {
-      StoreActivitiesImpl store = new StoreActivitiesImpl(integrations, connections, updates, syncRuns, metrics);
+      StoreActivitiesImpl store = new StoreActivitiesImpl(commits, integrations, connections, updates, syncRuns, metrics);
       TemporalWorkers workers =
           new TemporalWorkers(
               client,

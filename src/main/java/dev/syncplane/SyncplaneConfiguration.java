@@ -100,6 +100,13 @@ public class SyncplaneConfiguration extends Configuration {
      */
     @Min(0) @Max(60_000) @JsonProperty public long minPassIntervalMs = 1_000;
 
+    /**
+     * While changes keep coming, the interval doubles with each pass that had to wait for it, up to this (a
+     * smaller value counts as {@code minPassIntervalMs}); a pass that did not have to wait starts it over. A hot
+     * integration's Schedules then lag its row by at most this much plus a pass.
+     */
+    @Min(0) @Max(300_000) @JsonProperty public long maxPassIntervalMs = 10_000;
+
     /** An executor workflow with nothing to do ends after this long; the next request starts a new run. */
     @Min(1_000) @JsonProperty public long idleTimeoutMs = 60_000;
   }

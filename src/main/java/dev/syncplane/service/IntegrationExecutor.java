@@ -37,11 +37,13 @@ public class IntegrationExecutor {
   private final WorkflowClient client;
   private final long idleTimeoutMs;
   private final long minPassIntervalMs;
+  private final long maxPassIntervalMs;
 
-  public IntegrationExecutor(WorkflowClient client, long idleTimeoutMs, long minPassIntervalMs) {
+  public IntegrationExecutor(WorkflowClient client, long idleTimeoutMs, long minPassIntervalMs, long maxPassIntervalMs) {
     this.client = client;
     this.idleTimeoutMs = idleTimeoutMs;
     this.minPassIntervalMs = minPassIntervalMs;
+    this.maxPassIntervalMs = maxPassIntervalMs;
   }
 
   /**
@@ -61,7 +63,7 @@ public class IntegrationExecutor {
       try {
         UpdateIntegrationWorkflow stub = newStub(integrationId);
         WithStartWorkflowOperation<Void> start =
-            new WithStartWorkflowOperation<>(stub::run, UpdateWorkflowInput.fresh(integrationId, idleTimeoutMs, minPassIntervalMs));
+            new WithStartWorkflowOperation<>(stub::run, UpdateWorkflowInput.fresh(integrationId, idleTimeoutMs, minPassIntervalMs, maxPassIntervalMs));
         WorkflowUpdateHandle<R> handle =
             WorkflowClient.startUpdateWithStart(
                 method.apply(stub),

@@ -72,6 +72,13 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   static final String LEAN_HISTORY = "lean-history";
 
   /**
+   * Workflow.getVersion change id: from version 1 on, the spacing of passes backs off while changes keep coming
+   * (see {@link #awaitPassInterval}). Decided at the first pass of a run; a run without the marker keeps passes
+   * {@code minPassIntervalMs} apart to its end.
+   */
+  static final String PASS_BACKOFF = "pass-backoff";
+
+  /**
    * How long a handler's DB write may hold the workflow task as a local activity (all attempts) before it goes
    * to the regular activity, which retries forever. Far below the workflow task heartbeat (80% of its 10 s
    * timeout): while a local activity runs, the Update is not yet accepted, and the API's bounded wait
@@ -85,6 +92,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
           LocalActivityOptions.newBuilder()
               .setStartToCloseTimeout(LOCAL_WRITE_BUDGET)
               .setScheduleToCloseTimeout(LOCAL_WRITE_BUDGET)
+              // The command is in the history already (the Update's own event): its marker needs only the result.
+              .setDoNotIncludeArgumentsIntoMarker(true)
               .setRetryOptions(
                   RetryOptions.newBuilder()
                       .setInitialInterval(Duration.ofMillis(100))
@@ -107,6 +116,9 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private int handlersWaiting;
   private final String integrationId;
   private final long minPassIntervalMs;
+  private final long maxPassIntervalMs;
+  /** The spacing the next pass keeps from the last one (since {@link #PASS_BACKOFF}). */
+  private long passIntervalMs;
   private boolean fanOutPending;
   private PassState resume;
   private DeleteCommand pendingDelete;
@@ -127,6 +139,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     this.resume = input.resume();
     this.lastCommittedVersion = input.lastCommittedVersion();
     this.minPassIntervalMs = input.minPassIntervalMs();
+    this.maxPassIntervalMs = Math.max(input.minPassIntervalMs(), input.maxPassIntervalMs());
+    this.passIntervalMs = minPassIntervalMs;
     this.pendingDelete =
         input.pendingDeleteId() == null ? null : new DeleteCommand(input.pendingDeleteId(), integrationId);
     this.deleting = pendingDelete != null;
@@ -299,15 +313,22 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   }
 
   /**
-   * A new pass starts at least {@code minPassIntervalMs} after the last one began; changes that commit meanwhile
-   * join it. Workflow time, so a replay waits the same. False if a delete arrived while it waited. With 0 (the
-   * histories from before this existed) it never waits, and so adds no command.
+   * A new pass starts at least the pass interval after the last one began; changes that commit meanwhile join it.
+   * The interval is {@code minPassIntervalMs} for an integration that changes now and then, and doubles, up to
+   * {@code maxPassIntervalMs}, each time a pass had to wait for it: a hot integration (changes keep coming) has
+   * its Schedules rewritten at most once per {@code maxPassIntervalMs}, not once per {@code minPassIntervalMs}. A
+   * pass that did not have to wait starts the interval over. Workflow time, so a replay waits the same. False if
+   * a delete arrived while it waited. With 0 (the histories from before this existed) it never waits, and so adds
+   * no command.
    */
   private boolean awaitPassInterval() {
-    long wait = lastPassStartedMs + minPassIntervalMs - Workflow.currentTimeMillis();
+    boolean backoff = Workflow.getVersion(PASS_BACKOFF, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+    long interval = backoff ? passIntervalMs : minPassIntervalMs;
+    long wait = lastPassStartedMs + interval - Workflow.currentTimeMillis();
     if (wait > 0) {
       Workflow.await(Duration.ofMillis(wait), () -> pendingDelete != null);
     }
+    passIntervalMs = wait > 0 ? Math.min(maxPassIntervalMs, 2 * interval) : minPassIntervalMs;
     lastPassStartedMs = Workflow.currentTimeMillis();
     return pendingDelete == null;
   }
@@ -375,7 +396,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
             pendingDelete == null ? null : pendingDelete.updateId(),
             resume,
             lastCommittedVersion,
-            input.minPassIntervalMs()));
+            input.minPassIntervalMs(),
+            input.maxPassIntervalMs()));
   }
 
   /** A handler's Schedule write: queues for the lock; the main loop lets it in before its next batch. */

@@ -12,10 +12,15 @@ public record UpdateWorkflowInput(
     String pendingDeleteId,
     PassState resume,
     long lastCommittedVersion,
-    long minPassIntervalMs) {
+    long minPassIntervalMs,
+    long maxPassIntervalMs) {
 
-  /** {@code minPassIntervalMs}: see {@code SyncplaneConfiguration.FanOut}; 0 in histories from before it existed. */
-  public static UpdateWorkflowInput fresh(String integrationId, long idleTimeoutMs, long minPassIntervalMs) {
-    return new UpdateWorkflowInput(integrationId, idleTimeoutMs, false, null, null, 0, minPassIntervalMs);
+  /**
+   * {@code minPassIntervalMs}, {@code maxPassIntervalMs}: see {@code SyncplaneConfiguration.FanOut}; 0 in histories
+   * from before each existed.
+   */
+  public static UpdateWorkflowInput fresh(
+      String integrationId, long idleTimeoutMs, long minPassIntervalMs, long maxPassIntervalMs) {
+    return new UpdateWorkflowInput(integrationId, idleTimeoutMs, false, null, null, 0, minPassIntervalMs, maxPassIntervalMs);
   }
 }

@@ -79,8 +79,13 @@ final class ExecutorFixtures {
     return freshInput(0);
   }
 
+  /** A fixed pass interval: it never backs off. */
   static UpdateWorkflowInput freshInput(long minPassIntervalMs) {
-    return UpdateWorkflowInput.fresh(INTEGRATION, IDLE_MS, minPassIntervalMs);
+    return freshInput(minPassIntervalMs, minPassIntervalMs);
+  }
+
+  static UpdateWorkflowInput freshInput(long minPassIntervalMs, long maxPassIntervalMs) {
+    return UpdateWorkflowInput.fresh(INTEGRATION, IDLE_MS, minPassIntervalMs, maxPassIntervalMs);
   }
 
   /** A change sent as IntegrationExecutor sends it: update-with-start, answered once the commit is durable. */

@@ -78,7 +78,7 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
     });
 
     UpdateIntegrationWorkflow executor = stub("big");
-    WorkflowClient.start(executor::run, new UpdateWorkflowInput("big", 1_000, true, null, null, 0, 0));
+    WorkflowClient.start(executor::run, new UpdateWorkflowInput("big", 1_000, true, null, null, 0, 0, 0));
     WorkflowStub.fromTyped(executor).getResult(Void.class);
 
     assertThat(processed.get()).isEqualTo(CONNECTIONS);
@@ -96,7 +96,7 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
     when(schedules.fanOutBatch(any())).thenReturn(new BatchResult(null, true, 1, 0, 0, 0, 0, List.of()));
 
     // The service's own client: update-with-start, retrying while a run continues as new.
-    IntegrationExecutor service = new IntegrationExecutor(client, 60_000, 0);
+    IntegrationExecutor service = new IntegrationExecutor(client, 60_000, 0, 0);
     for (int i = 0; i < 1_500; i++) {
       ConnectCommand command = new ConnectCommand("many", "c" + i, "customer-" + i);
       ConnectResult r = service

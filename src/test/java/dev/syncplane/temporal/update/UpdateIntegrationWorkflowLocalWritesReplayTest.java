@@ -55,8 +55,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code src/test/resources/histories/update-integration-local-writes.json}. The same run recorded since a pass
  * begins with one activity ({@value UpdateIntegrationWorkflowImpl#ONE_ACTIVITY_PASS}) is committed in
  * {@code histories/update-integration-one-activity-pass.json}, and since the executor's history is lean
- * ({@value UpdateIntegrationWorkflowImpl#LEAN_HISTORY}) in {@code histories/update-integration-lean-history.json};
- * record that one again with {@code -Dsyncplane.recordHistories=true}. The histories recorded before the change
+ * ({@value UpdateIntegrationWorkflowImpl#LEAN_HISTORY}) in {@code histories/update-integration-lean-history.json}, and
+ * since the pass interval backs off ({@value UpdateIntegrationWorkflowImpl#PASS_BACKOFF}) in
+ * {@code histories/update-integration-pass-backoff.json}; record that one again with
+ * {@code -Dsyncplane.recordHistories=true}. The histories recorded before the change
  * ({@link UpdateIntegrationWorkflowReplayTest}, {@link UpdateIntegrationWorkflowRepairReplayTest}) still replay
  * on the regular-activity path.
  */
@@ -64,7 +66,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class UpdateIntegrationWorkflowLocalWritesReplayTest {
   static final String COMMITTED_HISTORY = "histories/update-integration-local-writes.json";
   static final String ONE_ACTIVITY_PASS_HISTORY = "histories/update-integration-one-activity-pass.json";
-  static final String CURRENT_HISTORY = "histories/update-integration-lean-history.json";
+  static final String LEAN_HISTORY = "histories/update-integration-lean-history.json";
+  static final String CURRENT_HISTORY = "histories/update-integration-pass-backoff.json";
   /** Longer than the first pass, the connect, the disconnect and the local commit's 2 s of failing take. */
   static final java.time.Duration PASS_INTERVAL = java.time.Duration.ofSeconds(5);
 
@@ -78,16 +81,33 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
     WorkflowReplayer.replayWorkflowExecution(history, UpdateIntegrationWorkflowImpl.class);
     assertPassesTakeOneActivity(history);
     assertLean(history);
+    assertThat(versionMarkers(history.getEvents())).containsExactlyInAnyOrder(CURRENT_MARKERS);
     if (Boolean.getBoolean("syncplane.recordHistories")) {
       Files.writeString(Path.of("src/test/resources", CURRENT_HISTORY), history.toJson(true));
     }
   }
+
+  /** The version markers of a run recorded now. */
+  private static final String[] CURRENT_MARKERS = {
+      UpdateIntegrationWorkflowImpl.LEAN_HISTORY, UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES,
+      UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS, UpdateIntegrationWorkflowImpl.PASS_BACKOFF};
 
   @Test
   void theCurrentHistoryReplaysAndIsLean() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(CURRENT_HISTORY, UpdateIntegrationWorkflowImpl.class);
     assertPassesTakeOneActivity(fromResource(CURRENT_HISTORY));
     assertLean(fromResource(CURRENT_HISTORY));
+    assertThat(versionMarkers(fromResource(CURRENT_HISTORY).getEvents())).containsExactlyInAnyOrder(CURRENT_MARKERS);
+  }
+
+  @Test
+  void theHistoryFromBeforePassBackoffReplaysAndIsLean() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(LEAN_HISTORY, UpdateIntegrationWorkflowImpl.class);
+    assertPassesTakeOneActivity(fromResource(LEAN_HISTORY));
+    assertLean(fromResource(LEAN_HISTORY));
+    assertThat(versionMarkers(fromResource(LEAN_HISTORY).getEvents())).containsExactlyInAnyOrder(
+        UpdateIntegrationWorkflowImpl.LEAN_HISTORY, UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES,
+        UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS);
   }
 
   @Test
@@ -156,9 +176,7 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
    */
   private static void assertLean(WorkflowExecutionHistory history) {
     List<HistoryEvent> events = history.getEvents();
-    assertThat(versionMarkers(events)).containsExactlyInAnyOrder(
-        UpdateIntegrationWorkflowImpl.LEAN_HISTORY, UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES,
-        UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS);
+    assertThat(versionMarkers(events)).contains(UpdateIntegrationWorkflowImpl.LEAN_HISTORY);
     List<Long> upserted = events.stream().filter(HistoryEvent::hasUpsertWorkflowSearchAttributesEventAttributes)
         .map(e -> e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes().getIndexedFieldsMap()
             .get(Names.CONFIG_VERSION.getName()))
@@ -250,7 +268,7 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
 
     UpdateIntegrationWorkflow executor = executor(client, worker);
     Commit commit =
-        changeWithStart(executor, first, freshInput(PASS_INTERVAL.toMillis()));
+        changeWithStart(executor, first, freshInput(PASS_INTERVAL.toMillis(), 2 * PASS_INTERVAL.toMillis()));
     assertThat(commit.integration().version()).isEqualTo(1);
     verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
     assertThat(executor.connect(connect).created()).isTrue();

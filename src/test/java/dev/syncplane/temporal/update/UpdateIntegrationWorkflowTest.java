@@ -52,6 +52,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Functions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -200,6 +201,54 @@ class UpdateIntegrationWorkflowTest {
     verify(store, never()).finishFanOut(INTEGRATION, 2);
     // Read in the activities, each a moment after its pass began (workflow time); without the wait, the gap is ms.
     assertThat(passesBegan.get(1) - passesBegan.get(0)).isGreaterThan(interval - 500);
+  }
+
+  @Test
+  void whileChangesKeepComingPassesSpaceOutUpToTheMostAndAQuietSpellStartsOver(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+    AtomicLong committed = everyCommitANewVersion();
+    onePagePasses(committed, () -> {});
+    startWorker(env, worker);
+    UpdateIntegrationWorkflow executor = executor(client, worker);
+    WorkflowClient.start(executor::run, freshInput(1_000, 4_000));
+
+    executor.change(change("u-1", null));
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1); // a lone change propagates at once
+    // each change arrives while the next pass waits: the spacing doubles up to the most, 4 s
+    long[] spacing = {1_000, 2_000, 4_000, 4_000};
+    for (int i = 0; i < spacing.length; i++) {
+      executor.change(change("u-" + (i + 2), null));
+      env.sleep(Duration.ofMillis(spacing[i] + 500));
+      verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, i + 2);
+    }
+    env.sleep(Duration.ofSeconds(30)); // quiet
+    executor.change(change("u-6", null));
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 6); // at once: the interval starts over
+    executor.change(change("u-7", null));
+    env.sleep(Duration.ofMillis(1_500));
+    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 7);
+
+    // when each pass began, in workflow time: the start of the task that scheduled its BeginPass
+    List<Long> began = new ArrayList<>();
+    long taskStarted = 0;
+    for (HistoryEvent e : client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents()) {
+      if (e.hasWorkflowTaskStartedEventAttributes()) {
+        taskStarted = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+      } else if (e.hasActivityTaskScheduledEventAttributes()
+          && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("BeginPass")) {
+        began.add(taskStarted);
+      }
+    }
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < began.size(); i++) {
+      gaps.add(began.get(i) - began.get(i - 1));
+    }
+    assertThat(gaps).hasSize(6);
+    for (int i = 0; i < spacing.length; i++) {
+      assertThat(gaps.get(i)).as("gap before pass %d", i + 2).isBetween(spacing[i], spacing[i] + 200);
+    }
+    assertThat(gaps.get(4)).isGreaterThan(30_000); // pass 6 began when u-6 came, after the quiet spell
+    assertThat(gaps.get(5)).isBetween(1_000L, 1_200L);
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.syncplane.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.syncplane.api.ApiException;
 import dev.syncplane.api.ChangeResponse;
 import dev.syncplane.api.CreateIntegrationRequest;
@@ -30,11 +32,22 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** Integrations: reads come from the DB; every change goes through the integration's executor workflow. */
 public class IntegrationService {
   private static final int MAX_IDEMPOTENCY_KEY = 200;
+
+  /**
+   * The integrations this replica has seen exist, with their providers (which never change). A PUT or PATCH of one
+   * goes to its executor without reading the row first: the executor's commit checks existence and the expected
+   * version itself, and refuses with the same 404 or 412, writing nothing. An unknown id is still read first, so
+   * that a PUT to an id that never existed starts no workflow. An entry for an integration that another replica
+   * deleted costs one refused commit (and drops the entry); entries also expire, so such misses stay rare.
+   */
+  private final Cache<String, String> existing =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
 
   private final IntegrationDao integrations;
   private final UpdateRunDao updates;
@@ -72,6 +85,7 @@ public class IntegrationService {
     String id = r.id() != null ? r.id() : UUID.randomUUID().toString();
     try {
       integrations.insert(id, r.provider(), r.name(), r.periodMs(), r.syncEnabled() == null || r.syncEnabled());
+      existing.put(id, r.provider());
     } catch (UnableToExecuteStatementException e) {
       if (isUniqueViolation(e)) {
         throw new ApiException(ErrorCode.ALREADY_EXISTS, "an integration with id '" + id + "' already exists");
@@ -98,10 +112,9 @@ public class IntegrationService {
     if (r == null) {
       throw new ApiException(ErrorCode.VALIDATION_FAILED, "a JSON body with name and periodMs is required");
     }
-    Optional<Integration> current = precheck(id);
-    IntegrationChange change =
-        rules.checkReplace(current.map(Integration::provider).orElse(null), r.provider(), r.name(), r.periodMs(), r.syncEnabled());
-    return change(id, change, ifMatch, idempotencyKey, current);
+    Known known = precheck(id);
+    IntegrationChange change = rules.checkReplace(known.provider(), r.provider(), r.name(), r.periodMs(), r.syncEnabled());
+    return change(id, change, ifMatch, idempotencyKey, known);
   }
 
   public ChangeOutcome patch(String id, JsonNode patch, String ifMatch, String idempotencyKey) {
@@ -110,20 +123,19 @@ public class IntegrationService {
     return change(id, change, ifMatch, idempotencyKey, precheck(id));
   }
 
-  private ChangeOutcome change(
-      String id, IntegrationChange change, String ifMatch, String idempotencyKey, Optional<Integration> current) {
+  private ChangeOutcome change(String id, IntegrationChange change, String ifMatch, String idempotencyKey, Known known) {
     Long expected = Preconditions.parseIfMatch(ifMatch);
-    if (expected != null && current.isPresent() && current.get().version() != expected) {
+    if (expected != null && known.version() != null && known.version() != expected.longValue()) {
       throw new ApiException(
           ErrorCode.VERSION_MISMATCH,
-          "integration " + id + " is at version " + current.get().version() + ", not " + expected + "; GET it and retry");
+          "integration " + id + " is at version " + known.version() + ", not " + expected + "; GET it and retry");
     }
     String key = checkIdempotencyKey(idempotencyKey);
     String updateId = key == null ? UUID.randomUUID().toString() : keyedUpdateId(id, key, change, expected);
     ChangeCommand command = new ChangeCommand(updateId, id, change, expected, key);
     long started = System.nanoTime();
-    Optional<Commit> commit =
-        executor.submit(id, updateId, stub -> stub::change, command, Commit.class, updateWait);
+    Optional<Commit> commit = forgetIfGone(id, () ->
+        executor.submit(id, updateId, stub -> stub::change, command, Commit.class, updateWait));
     metrics.updateAccepted(Duration.ofNanos(System.nanoTime() - started));
     if (commit.isEmpty()) {
       return new ChangeOutcome(false, new ChangeResponse(null, pendingView(id, updateId)));
@@ -134,6 +146,7 @@ public class IntegrationService {
 
   public UpdateView delete(String id) {
     find(id);
+    existing.invalidate(id);
     String updateId = "delete-" + id;
     Optional<UpdateRun> run =
         executor.submit(id, updateId, stub -> stub::delete, new DeleteCommand(updateId, id), UpdateRun.class, updateWait);
@@ -166,15 +179,38 @@ public class IntegrationService {
   }
 
   /**
-   * A cheap 404 or 412 while the database answers. When it does not, the request still goes to the
-   * executor, which commits as soon as the database is back (the caller gets 202).
+   * What a change needs to know before it goes to the executor: the provider (a PUT may not change it) and, when
+   * the row was read, its version, for a cheap 412. An integration this replica knows exists is not read again
+   * ({@link #existing}). While the database does not answer, neither is known, and the request still goes to
+   * the executor, which commits as soon as the database is back (the caller gets 202).
    */
-  private Optional<Integration> precheck(String id) {
+  private Known precheck(String id) {
+    String provider = existing.getIfPresent(id);
+    if (provider != null) {
+      return new Known(provider, null);
+    }
     try {
-      return Optional.of(find(id));
+      Integration current = find(id);
+      existing.put(id, current.provider());
+      return new Known(current.provider(), current.version());
     } catch (RuntimeException e) {
       if (DatabaseFailures.isUnavailable(e)) {
-        return Optional.empty();
+        return new Known(null, null);
+      }
+      throw e;
+    }
+  }
+
+  /** The provider and version of an integration before a change, as far as known (null: not known). */
+  private record Known(String provider, Long version) {}
+
+  /** The executor said the integration is gone (or going): this replica no longer knows it exists. */
+  private <T> T forgetIfGone(String id, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (ApiException e) {
+      if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.INTEGRATION_DELETING) {
+        existing.invalidate(id);
       }
       throw e;
     }

@@ -2,6 +2,7 @@ package dev.syncplane.support;
 
 import dev.syncplane.SyncplaneApplication;
 import dev.syncplane.SyncplaneConfiguration;
+import dev.syncplane.temporal.TemporalFactory;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.temporal.client.schedules.ScheduleClient;
@@ -72,7 +73,10 @@ public final class ServiceHarness {
   public static synchronized WorkflowServiceStubs stubs() {
     if (stubs == null) {
       stubs = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(TestTemporal.get().target()).build());
+          WorkflowServiceStubsOptions.newBuilder()
+              .setTarget(TestTemporal.get().target())
+              .setGrpcCompression(new TemporalFactory().grpcCompression) // as the service talks to Temporal
+              .build());
     }
     return stubs;
   }

@@ -19,10 +19,17 @@ import java.util.function.LongSupplier;
 /**
  * Target 2: PUT latency (until the 200, i.e. the DB commit) at 1, 8 and 32 concurrent clients, each client
  * changing its own integration, against the floor: a bare update-with-start round trip on a no-op
- * workflow ({@link NoopWorkflow}, its worker in this process), same clients, same counts.
+ * workflow ({@link NoopWorkflow}, its worker in this process), same clients, same counts. Each level times the
+ * floor first, once the fan-outs of the PUTs before it have ended (the floor has none, and should not share the
+ * machine with ours), then the PUTs, whose own fan-outs are part of what they cost.
  */
 final class AcceptLatency {
-  static final int REQUESTS_PER_LEVEL = 240;
+  /**
+   * Requests per level and path: 960 (30 per client at 32 clients). With 240, a level at 32 clients lasted a few
+   * seconds, about one pass interval, and measured how an integration's first changes after a pause cost (its
+   * passes not yet spaced out) rather than how a busy one runs.
+   */
+  static final int REQUESTS_PER_LEVEL = 960;
   static final int WARMUP_PER_CLIENT = 3;
   /**
    * Requests each path gets before anything is timed, so that both are measured warm (JIT-compiled), as a
@@ -30,11 +37,13 @@ final class AcceptLatency {
    * the executor workflow): measured per round of 2,000 PUTs at 8 clients, the service's JIT compiler threads
    * took 8.3, 4.6, 2.2, 2.1, 1.2, 0.8, 0.2 and 0.1 ms of CPU per PUT, so 2,400 left it compiling through the
    * timed requests. So the full run warms each path with 16,000 requests ({@code Sizes.acceptWarmup}), in
-   * rounds, each logged with its CPU per request.
+   * rounds, each logged with its CPU per request, from as many clients as the busiest level, so that every
+   * integration measured has a running executor and the passes' code is compiled too: warmed from 8 clients, the
+   * 32-client level still spent 7 ms of JIT per PUT.
    */
   static final int WARMUP_ROUNDS = 8;
-  /** Clients for the warm-up, and for the measurement of the floor's parts. */
-  static final int WARM_CLIENTS = 8;
+  /** Clients for the measurement of the floor's parts. */
+  static final int PARTS_CLIENTS = 8;
 
   static void run(Bench b) {
     Fleet fleet = b.fleet();
@@ -51,26 +60,30 @@ final class AcceptLatency {
     factory.start();
     try {
       String warmPrefix = prefix + "-noopwarm-";
+      Map<Integer, String> lastUpdate = new java.util.concurrent.ConcurrentHashMap<>();
       IntFunction<LongSupplier> put = k -> () -> {
         Fleet.Put p = fleet.put(ids.get(k)); // times the HTTP call only, not its reading of the current version
+        lastUpdate.put(k, p.updateId());
         return p.answeredNanos() - p.sentNanos();
       };
       int warmup = b.sizes.acceptWarmup();
-      Bench.log("warming both paths: " + warmup + " requests each, " + WARM_CLIENTS + " clients");
-      warm("floor", warmup, k -> () -> timed(() -> noop(b.workflows, warmPrefix + k, k)));
-      warm("PUT", warmup, put);
+      Bench.log("warming both paths: " + warmup + " requests each, " + most + " clients");
+      warm("floor", warmup, most, k -> () -> timed(() -> noop(b.workflows, warmPrefix + k, k + 1)));
+      warm("PUT", warmup, most, put);
       for (int clients : b.sizes.clients()) {
         int perClient = Math.max(10, REQUESTS_PER_LEVEL / clients);
         String noopPrefix = prefix + "-noop" + clients + "-";
-        IntFunction<LongSupplier> noop = k -> () -> timed(() -> noop(b.workflows, noopPrefix + k, k));
-        measure(clients, WARMUP_PER_CLIENT, noop); // start the no-op workflows, warm both paths
-        measure(clients, WARMUP_PER_CLIENT, put);
+        IntFunction<LongSupplier> noop = k -> () -> timed(() -> noop(b.workflows, noopPrefix + k, k + 1));
+        awaitFanOutsEnded(fleet, ids, lastUpdate);
+        measure(clients, WARMUP_PER_CLIENT, noop); // start the no-op workflows
         Map<String, Double> cpu0 = ProcessCpu.now();
         List<Double> floor = measure(clients, perClient, noop);
         Map<String, Double> cpu1 = ProcessCpu.now();
+        measure(clients, WARMUP_PER_CLIENT, put);
+        Map<String, Double> cpu2 = ProcessCpu.now();
         List<Double> syncplane = measure(clients, perClient, put);
         Map<String, Double> floorCpu = ProcessCpu.perRequest(cpu0, cpu1, floor.size());
-        Map<String, Double> putCpu = ProcessCpu.perRequest(cpu1, ProcessCpu.now(), syncplane.size());
+        Map<String, Double> putCpu = ProcessCpu.perRequest(cpu2, ProcessCpu.now(), syncplane.size());
         String note = clients * perClient + " requests each; ms";
         Bench.log(clients + " clients: PUT p50 " + Figure.fmt(Bench.median(syncplane)) + " p99 " + Figure.fmt(Bench.percentile(syncplane, 99))
             + " ms; floor p50 " + Figure.fmt(Bench.median(floor)) + " p99 " + Figure.fmt(Bench.percentile(floor, 99)) + " ms");
@@ -84,21 +97,8 @@ final class AcceptLatency {
             "CPU per floor request", floorCpu.get("total"), "PUT: " + ProcessCpu.describe(putCpu)
                 + "; floor: " + ProcessCpu.describe(floorCpu)));
       }
+      awaitFanOutsEnded(fleet, ids, lastUpdate);
       floorParts(b, prefix);
-      // The accept alone: one client, each PUT once the previous change has finished fanning out (not timed).
-      String isolated = ids.get(0);
-      String noopId = prefix + "-noop-isolated";
-      noop(b.workflows, noopId, 0);
-      List<Double> floor = new ArrayList<>(), syncplane = new ArrayList<>();
-      for (int i = 0; i < 40; i++) {
-        long n = i;
-        floor.add(timed(() -> noop(b.workflows, noopId, n)) / 1e6);
-        Fleet.Put p = fleet.put(isolated);
-        syncplane.add((p.answeredNanos() - p.sentNanos()) / 1e6);
-        fleet.awaitApplied(isolated, p.updateId(), Duration.ofMinutes(1));
-      }
-      b.figures.add(Figure.info("accept", "1 client, each PUT after the last fan-out ended: p50", Bench.median(syncplane), "ms",
-          "update-with-start floor p50", Bench.median(floor), "40 requests; the accept without a fan-out in flight"));
     } finally {
       factory.shutdownNow();
     }
@@ -107,8 +107,13 @@ final class AcceptLatency {
     }
   }
 
+  /** Waits until each integration's last PUT has reached its Schedules: no fan-out of ours is left running. */
+  private static void awaitFanOutsEnded(Fleet fleet, List<String> ids, Map<Integer, String> lastUpdate) {
+    lastUpdate.forEach((k, updateId) -> fleet.awaitApplied(ids.get(k), updateId, Duration.ofMinutes(2)));
+  }
+
   /**
-   * What two parts of syncplane's accepting workflow task cost on their own, at {@value #WARM_CLIENTS} clients: the
+   * What two parts of syncplane's accepting workflow task cost on their own, at {@value #PARTS_CLIENTS} clients: the
    * floor plus a no-op local activity (syncplane commits in one), and the floor plus a search-attribute upsert
    * (which the executor does once per pass, not per change, for this reason). Three interleaved rounds; the
    * median round of each.
@@ -121,7 +126,7 @@ final class AcceptLatency {
       for (String part : parts) {
         String ids = prefix + "-parts" + parts.indexOf(part) + "-";
         Map<String, Double> before = ProcessCpu.now();
-        List<Double> latencies = measure(WARM_CLIENTS, 30, k -> () -> timed(() -> {
+        List<Double> latencies = measure(PARTS_CLIENTS, 30, k -> () -> timed(() -> {
           NoopWorkflow stub = noopStub(b.workflows, ids + k);
           WorkflowClient.executeUpdateWithStart(stub::touchWith, System.nanoTime(), parts.indexOf(part) == 1,
               parts.indexOf(part) == 2, COMPLETED, new WithStartWorkflowOperation<>(stub::run));
@@ -134,18 +139,18 @@ final class AcceptLatency {
     double floorP50 = Bench.median(p50.get("floor"));
     double floorCpu = Bench.median(cpu.get("floor"));
     for (String part : parts.subList(1, parts.size())) {
-      b.figures.add(Figure.info("accept", WARM_CLIENTS + " clients: " + part + ", p50", Bench.median(p50.get(part)), "ms",
+      b.figures.add(Figure.info("accept", PARTS_CLIENTS + " clients: " + part + ", p50", Bench.median(p50.get(part)), "ms",
           "update-with-start floor p50", floorP50, "what that part of an accepting workflow task costs; median of 3 rounds"));
-      b.figures.add(Figure.info("accept", WARM_CLIENTS + " clients: " + part + ", Temporal's CPU", Bench.median(cpu.get(part)),
+      b.figures.add(Figure.info("accept", PARTS_CLIENTS + " clients: " + part + ", Temporal's CPU", Bench.median(cpu.get(part)),
           "ms", "Temporal's CPU per floor request", floorCpu, "CPU of the dev server per request; median of 3 rounds"));
     }
   }
 
-  /** {@code requests} in {@value #WARMUP_ROUNDS} rounds, each logged with its p50 and CPU. */
-  private static void warm(String path, int requests, IntFunction<LongSupplier> request) {
+  /** {@code requests} from {@code clients} clients in {@value #WARMUP_ROUNDS} rounds, each logged with its p50 and CPU. */
+  private static void warm(String path, int requests, int clients, IntFunction<LongSupplier> request) {
     for (int round = 0; round < WARMUP_ROUNDS; round++) {
       Map<String, Double> before = ProcessCpu.now();
-      List<Double> latencies = measure(WARM_CLIENTS, requests / WARMUP_ROUNDS / WARM_CLIENTS, request);
+      List<Double> latencies = measure(clients, requests / WARMUP_ROUNDS / clients, request);
       Bench.log("warm-up " + path + " " + (round + 1) + "/" + WARMUP_ROUNDS + ": p50 " + Figure.fmt(Bench.median(latencies))
           + " ms; " + ProcessCpu.describe(ProcessCpu.perRequest(before, ProcessCpu.now(), latencies.size())));
     }

@@ -80,9 +80,14 @@ final class ProcessCpu {
     double jit = 0;
     try (Stream<Path> threads = Files.list(proc.resolve("task"))) {
       for (Path thread : (Iterable<Path>) threads::iterator) {
-        String stat = Files.readString(thread.resolve("stat"));
-        if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains("CompilerThre")) {
-          jit += seconds(thread.resolve("stat"));
+        try {
+          String stat = Files.readString(thread.resolve("stat"));
+          if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains("CompilerThre")) {
+            jit += seconds(thread.resolve("stat"));
+          }
+        } catch (IOException gone) {
+          // the thread ended meanwhile: skip it, not the whole process (that once charged a level with all of the
+          // service's CPU so far)
         }
       }
     }

@@ -12,6 +12,7 @@ import dev.syncplane.support.Eventually;
 import dev.syncplane.support.Integrations;
 import dev.syncplane.support.Race;
 import dev.syncplane.support.ServiceHarness;
+import dev.syncplane.support.TestPostgres;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.time.Duration;
@@ -76,6 +77,29 @@ class ReplaysAndPreconditionsTest {
     assertThat(integrations.get(id)).as("the integration after the 412s").isEqualTo(before);
     assertThat(api.get(path(id) + "/updates").json()).as("update runs after the 412s").isEqualTo(runsBefore);
     integrations.assertSchedulesMatchDb(id, connections); // still version 2, period 70 s
+  }
+
+  /**
+   * This replica knows the integration exists and sends the change to its executor without reading the row; the
+   * commit finds it gone (deleted through another replica: here, its rows removed behind this one's back) and the
+   * API answers 404 having written nothing, and stops assuming the integration exists.
+   */
+  @Test
+  void aChangeToAnIntegrationDeletedElsewhereAnswers404AndWritesNothing() {
+    String id = integrations.create(newId("gone"), 60_000);
+    assertThat(api.patch(path(id), Map.of("periodMs", 70_000), Map.of()).status()).isEqualTo(200);
+    TestPostgres.jdbi().useHandle(h -> h.execute("DELETE FROM update_runs WHERE integration_id = ?", id));
+    TestPostgres.jdbi().useHandle(h -> h.execute("DELETE FROM integrations WHERE id = ?", id));
+
+    for (Response r : List.of(
+        api.patch(path(id), Map.of("periodMs", 80_000), Map.of()), api.patch(path(id), Map.of("periodMs", 90_000), Map.of()))) {
+      assertThat(r.status()).as(r.toString()).isEqualTo(404);
+      assertThat(r.json().get("code").asText()).isEqualTo("NOT_FOUND");
+    }
+    assertThat(api.get(path(id)).status()).isEqualTo(404);
+    long runs = TestPostgres.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM update_runs WHERE integration_id = :id")
+        .bind("id", id).mapTo(Long.class).one());
+    assertThat(runs).as("update runs written").isZero();
   }
 
   /** The refusal inside the commit transaction: both pass the API's precheck, only one may commit. */

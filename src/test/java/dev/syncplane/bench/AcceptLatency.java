@@ -61,9 +61,12 @@ final class AcceptLatency {
     try {
       String warmPrefix = prefix + "-noopwarm-";
       Map<Integer, String> lastUpdate = new java.util.concurrent.ConcurrentHashMap<>();
+      Map<Integer, Long> versions = new java.util.concurrent.ConcurrentHashMap<>(); // each client's integration, as last answered
       IntFunction<LongSupplier> put = k -> () -> {
-        Fleet.Put p = fleet.put(ids.get(k)); // times the HTTP call only, not its reading of the current version
+        long version = versions.computeIfAbsent(k, c -> fleet.integrations().find(ids.get(c)).orElseThrow().version());
+        Fleet.Put p = fleet.put(ids.get(k), version); // times the HTTP call only
         lastUpdate.put(k, p.updateId());
+        versions.put(k, p.version());
         return p.answeredNanos() - p.sentNanos();
       };
       int warmup = b.sizes.acceptWarmup();

@@ -1,7 +1,13 @@
 package dev.syncplane.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
 import dev.syncplane.support.Api;
+import dev.syncplane.support.ServiceHarness;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.schedules.ActualSchedule;
 import dev.syncplane.temporal.schedules.DesiredSchedule;
@@ -35,6 +41,9 @@ import java.util.stream.Stream;
  * edited action arguments) is shown too, for information.
  */
 final class DriftScan {
+  /** {@code driftRepair.pageSize}, as the service runs it in the bench (its default). */
+  static final int DRIFT_PAGE_SIZE = new dev.syncplane.SyncplaneConfiguration().driftRepair.pageSize;
+
   static void run(Bench b) {
     Fleet fleet = b.fleet();
     int n = b.sizes.drift();
@@ -52,7 +61,7 @@ final class DriftScan {
     long start = System.nanoTime();
     JsonNode report = Fleet.check(api.post("/api/v1/drift-repair?scan=list", null), 200);
     double listRun = Bench.seconds(System.nanoTime() - start);
-    Bench.log("list-based run: " + Figure.fmt(listRun) + " s, " + summary(report));
+    Bench.log("list-based run: " + Figure.fmt(listRun) + " s, " + summary(report) + "; " + activityTimes());
     awaitListShows(b.schedules, id, desired, 0);
 
     // the baseline: describe each
@@ -73,8 +82,18 @@ final class DriftScan {
     start = System.nanoTime();
     JsonNode deepReport = Fleet.check(api.post("/api/v1/drift-repair?scan=deep", null), 200);
     double deepRun = Bench.seconds(System.nanoTime() - start);
-    Bench.log("deep run: " + Figure.fmt(deepRun) + " s, " + summary(deepReport));
+    Bench.log("deep run: " + Figure.fmt(deepRun) + " s, " + summary(deepReport) + "; " + activityTimes());
     awaitListShows(b.schedules, id, desired, 0);
+
+    // what the list-based run cannot go below: Temporal's list of every Schedule, at the scan's page size
+    start = System.nanoTime();
+    long count;
+    try (Stream<ScheduleListDescription> all =
+        b.schedules.listSchedules(Names.schedulesWithOurPrefixQuery(), DRIFT_PAGE_SIZE)) {
+      count = all.count();
+    }
+    double bareList = Bench.seconds(System.nanoTime() - start);
+    Bench.log("bare list: " + Figure.fmt(bareList) + " s, " + count + " Schedules");
 
     String note = n + " Schedules, " + drifted + " drifted; syncplane repaired " + report.path("repaired").asInt()
         + ", described " + report.path("schedulesChecked").asInt() + "; baseline repaired " + repaired;
@@ -83,6 +102,9 @@ final class DriftScan {
     b.figures.add(Figure.fasterBy("drift", "find and repair 1% of " + n + " (deep run)", deepRun, "s",
         "describe-each baseline", describeEach, 5, "deep: describes all " + deepReport.path("schedulesChecked").asInt()
             + ", repaired " + deepReport.path("repaired").asInt()).informational("deep runs describe every Schedule"));
+    b.figures.add(Figure.info("drift", "list-based run against a bare list of every Schedule", listRun, "s",
+        "bare list (" + count + ")", bareList, "the list-based run's floor: the server's list, one call per "
+            + DRIFT_PAGE_SIZE + " Schedules"));
     if (report.path("repaired").asInt() != drifted || repaired.get() != drifted) {
       throw new IllegalStateException("expected " + drifted + " repairs on each side: " + note);
     }
@@ -92,6 +114,52 @@ final class DriftScan {
   static String summary(JsonNode report) {
     return "repaired " + report.path("repaired") + " " + report.path("counts") + ", described " + report.path("schedulesChecked")
         + ", listed " + report.path("schedulesListed");
+  }
+
+  /**
+   * How the last drift run spent its time, from {@code drift-repair}'s history: its Scan activity (the list and
+   * the DB), and its repair activities (the executors' describes and writes), scheduled to completed.
+   */
+  static String activityTimes() {
+    List<HistoryEvent> events = new ArrayList<>();
+    ByteString token = ByteString.EMPTY;
+    do {
+      GetWorkflowExecutionHistoryResponse page = ServiceHarness.stubs().blockingStub().getWorkflowExecutionHistory(
+          GetWorkflowExecutionHistoryRequest.newBuilder()
+              .setNamespace("default")
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(Names.DRIFT_REPAIR_WORKFLOW_ID))
+              .setNextPageToken(token)
+              .build());
+      events.addAll(page.getHistory().getEventsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    Map<Long, HistoryEvent> scheduled = new HashMap<>();
+    long scanStart = 0, scanEnd = 0, repairStart = 0, repairEnd = 0;
+    for (HistoryEvent e : events) {
+      if (e.hasActivityTaskScheduledEventAttributes()) {
+        String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+        if (type.equals("Scan")) {
+          scanStart = millis(e);
+          repairStart = 0;
+        } else if (type.equals("RepairIntegrations") && repairStart == 0) {
+          repairStart = millis(e);
+        }
+        scheduled.put(e.getEventId(), e);
+      } else if (e.hasActivityTaskCompletedEventAttributes()) {
+        HistoryEvent s = scheduled.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+        String type = s == null ? "" : s.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+        if (type.equals("Scan")) {
+          scanEnd = millis(e);
+        } else if (type.equals("RepairIntegrations")) {
+          repairEnd = millis(e);
+        }
+      }
+    }
+    return "scan activity " + (scanEnd - scanStart) + " ms, repairs " + (repairStart == 0 ? 0 : repairEnd - repairStart) + " ms";
+  }
+
+  private static long millis(HistoryEvent e) {
+    return e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
   }
 
   /** Drifts {@code count} Schedules spread over the set (the {@code round}-th of each stride), kinds in turn. */

@@ -45,7 +45,7 @@ final class ProcessCpu {
           if (group == null) {
             continue;
           }
-          double cpu = seconds(proc.resolve("stat"));
+          double cpu = seconds(proc.resolve("stat"), group.equals("postgres"));
           if (group.equals("service")) {
             double jit = jitSeconds(proc);
             used.merge(JIT, jit, Double::sum);
@@ -83,7 +83,7 @@ final class ProcessCpu {
         try {
           String stat = Files.readString(thread.resolve("stat"));
           if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains("CompilerThre")) {
-            jit += seconds(thread.resolve("stat"));
+            jit += seconds(thread.resolve("stat"), false);
           }
         } catch (IOException gone) {
           // the thread ended meanwhile: skip it, not the whole process (that once charged a level with all of the
@@ -94,10 +94,18 @@ final class ProcessCpu {
     return jit;
   }
 
-  /** utime + stime of a /proc/…/stat file, in seconds (clock ticks of 1/100 s). */
-  private static double seconds(Path stat) throws IOException {
+  /**
+   * utime + stime of a /proc/…/stat file, in seconds (clock ticks of 1/100 s); with {@code children}, plus the
+   * CPU of its children that ended (cutime + cstime): PostgreSQL runs a process per connection, and the pool
+   * closes some of them now and then, whose CPU would otherwise drop out of the sum (a level once read -6 ms).
+   */
+  private static double seconds(Path stat, boolean children) throws IOException {
     String text = Files.readString(stat);
     String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    if (children) {
+      ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+    }
+    return ticks / 100.0;
   }
 }

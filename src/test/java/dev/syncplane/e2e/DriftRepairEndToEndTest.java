@@ -57,9 +57,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DriftRepairEndToEndTest {
-  /** Checks every second that drift-repair runs (1 minute by default), so the restart test is quick. */
+  /**
+   * Checks every second that drift-repair runs (1 minute by default), so the restart test is quick; pages of 3
+   * (500 by default), so that every scan here lists, and reads the DB, over several pages, as one over thousands
+   * of Schedules does.
+   */
   static final DropwizardAppExtension<SyncplaneConfiguration> APP =
-      ServiceHarness.app(Map.of("driftRepair.ensureRunningEvery", "1s"));
+      ServiceHarness.app(Map.of("driftRepair.ensureRunningEvery", "1s", "driftRepair.pageSize", "3"));
   private static final Duration CONVERGE = Duration.ofSeconds(30);
 
   private final Api api = ServiceHarness.api(APP);

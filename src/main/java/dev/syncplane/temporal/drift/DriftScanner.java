@@ -20,12 +20,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -83,20 +90,13 @@ public class DriftScanner {
     Map<String, Optional<Integration>> configs = new HashMap<>();
     Map<String, Boolean> recentlyChanged = new HashMap<>();
     int[] total = {0};
-    List<ScheduleListDescription> page = new ArrayList<>(pageSize);
     try (Stream<ScheduleListDescription> all = gateway.list(Names.schedulesWithOurPrefixQuery(), pageSize)) {
-      all.forEach(d -> {
-        page.add(d);
-        if (page.size() == pageSize) {
-          total[0] += page.size();
-          scanPage(page, deep, suspects, listed, configs, recentlyChanged);
-          page.clear();
-          heartbeat.run();
-        }
+      forEachPage(all, page -> {
+        total[0] += page.size();
+        scanPage(page, deep, suspects, listed, configs, recentlyChanged);
+        heartbeat.run();
       });
     }
-    total[0] += page.size();
-    scanPage(page, deep, suspects, listed, configs, recentlyChanged);
 
     int integrationCount = 0, connectionCount = 0;
     String after = null;
@@ -116,6 +116,42 @@ public class DriftScanner {
       heartbeat.run();
     } while (counts.size() == pageSize);
     return ScanResult.of(suspects.byIntegration, MAX_SUSPECTS, resumeAfter, integrationCount, connectionCount, total[0]);
+  }
+
+  /**
+   * Hands the list to {@code scan} a page at a time, fetching the next page while {@code scan} joins this one with
+   * the DB: the two took about 1.6 s and 0.6 s of a 5,000-Schedule scan one after the other. One thread fetches, one
+   * page ahead; the list's errors reach the caller as they are.
+   */
+  private void forEachPage(Stream<ScheduleListDescription> list, Consumer<List<ScheduleListDescription>> scan) {
+    Iterator<ScheduleListDescription> it = list.iterator();
+    Callable<List<ScheduleListDescription>> fetch = () -> {
+      List<ScheduleListDescription> page = new ArrayList<>(pageSize);
+      while (page.size() < pageSize && it.hasNext()) {
+        page.add(it.next());
+      }
+      return page;
+    };
+    ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "drift-scan-list");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Future<List<ScheduleListDescription>> next = fetcher.submit(fetch);
+      while (next != null) {
+        List<ScheduleListDescription> page = next.get();
+        next = page.size() == pageSize ? fetcher.submit(fetch) : null; // a short page was the last
+        scan.accept(page);
+      }
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing Schedules", e);
+    } finally {
+      fetcher.shutdownNow();
+    }
   }
 
   /** The connections of an integration whose Schedule the list does not show. */

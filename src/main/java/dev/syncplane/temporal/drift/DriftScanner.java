@@ -40,9 +40,9 @@ import java.util.stream.Stream;
 /**
  * Finds the integrations that may have drifted, and in them the Schedules, from the Schedule list and
  * the DB, without a describe per Schedule. Pages through both: the list {@code ScheduleId STARTS_WITH
- * "sync:"} (page by page, each page joined with the DB in two queries), then the DB's connection counts
- * per integration (keyset), and for an integration with fewer listed Schedules than connections its
- * connections, to name the missing ones.
+ * "sync:"} (page by page, each page joined with the DB in two queries while the next is fetched), then
+ * the DB's connection counts per integration (keyset), and for an integration with fewer listed
+ * Schedules than connections its connections, to name the missing ones.
  *
  * <p>A list entry shows interval, paused, workflow type and the search attributes; it cannot show the
  * action's arguments, workflow id or task queue. A shallow scan names the suspect customers of each

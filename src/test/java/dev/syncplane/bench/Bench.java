@@ -27,6 +27,7 @@ import org.jdbi.v3.core.Jdbi;
  *   bin/bench                       # everything, full sizes (about 30 minutes on 2 cores)
  *   bin/bench --quick               # the same phases at small sizes (a few minutes)
  *   bin/bench --only propagation,accept
+ *   bin/bench --only accept --set fanOut.minPassIntervalMs=60000   # an A/B: the same run with a setting changed
  * </pre>
  */
 public final class Bench {
@@ -54,7 +55,10 @@ public final class Bench {
   }
 
   final Sizes sizes;
-  final int parallelism = 16; // fanOut.parallelism's default: the floor runs at the same concurrency
+  /** {@code --set key=value}: service settings on top of every phase's own, for an A/B against the shipped ones. */
+  final Map<String, String> overrides;
+  /** fanOut.parallelism (16 unless {@code --set}): the floors run at the service's concurrency. */
+  final int parallelism;
   final Jdbi jdbi;
   final ScheduleClient schedules;
   final WorkflowClient workflows;
@@ -64,8 +68,10 @@ public final class Bench {
   final Map<String, String> kept = new LinkedHashMap<>();
   private ServiceProcess service;
 
-  Bench(Sizes sizes) {
+  Bench(Sizes sizes, Map<String, String> overrides) {
     this.sizes = sizes;
+    this.overrides = overrides;
+    this.parallelism = Integer.parseInt(overrides.getOrDefault("fanOut.parallelism", "16"));
     System.setProperty(TestTemporal.IN_MEMORY, "true");
     TestPostgres.get();
     TestTemporal.get();
@@ -79,13 +85,22 @@ public final class Bench {
     Sizes sizes = Sizes.FULL;
     Set<String> only = new TreeSet<>(PHASES);
     Path out = Path.of("target", "bench");
+    Map<String, String> overrides = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> sizes = Sizes.QUICK;
         case "--only" -> only = new TreeSet<>(Arrays.asList(args[++i].split(",")));
         case "--out" -> out = Path.of(args[++i]);
+        case "--set" -> {
+          String kv = args[++i];
+          if (!kv.matches("[A-Za-z][\\w.]*=.+")) {
+            System.err.println("--set takes a service setting as key=value, e.g. fanOut.minPassIntervalMs=5000; got '" + kv + "'");
+            System.exit(2);
+          }
+          overrides.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
         default -> {
-          System.err.println("usage: bin/bench [--quick] [--only " + String.join(",", PHASES) + "] [--out DIR]");
+          System.err.println("usage: bin/bench [--quick] [--only " + String.join(",", PHASES) + "] [--out DIR] [--set key=value]...");
           System.exit(2);
         }
       }
@@ -94,7 +109,10 @@ public final class Bench {
       System.err.println("unknown phase in " + only + "; phases: " + PHASES);
       System.exit(2);
     }
-    Bench bench = new Bench(sizes);
+    Bench bench = new Bench(sizes, overrides);
+    if (!overrides.isEmpty()) {
+      log("service settings changed from the shipped ones (--set): " + overrides);
+    }
     Instant start = Instant.now();
     try {
       for (String phase : PHASES) {
@@ -115,7 +133,12 @@ public final class Bench {
     } finally {
       bench.stopService();
     }
-    Report.write(bench.figures, out, Duration.between(start, Instant.now()), sizes == Sizes.QUICK);
+    List<String> variant = new ArrayList<>();
+    if (sizes == Sizes.QUICK) {
+      variant.add("--quick");
+    }
+    overrides.forEach((key, value) -> variant.add("--set " + key + "=" + value));
+    Report.write(bench.figures, out, Duration.between(start, Instant.now()), String.join(" ", variant));
     System.exit(bench.figures.stream().anyMatch(f -> Boolean.FALSE.equals(f.met())) ? 1 : 0);
   }
 
@@ -124,6 +147,7 @@ public final class Bench {
     stopService();
     Map<String, String> all = serviceSettings();
     all.putAll(settings);
+    all.putAll(overrides);
     service = new ServiceProcess(name, all).jvmOptions(serviceJvm()).start();
     return service;
   }

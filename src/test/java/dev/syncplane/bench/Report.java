@@ -55,7 +55,8 @@ final class Report {
     out.flush();
   }
 
-  static void write(List<Figure> figures, Path dir, Duration took, boolean quick) {
+  /** {@code variant}: how the run differs from a plain {@code bin/bench} ("--quick", "--set …"), or empty. */
+  static void write(List<Figure> figures, Path dir, Duration took, String variant) {
     try {
       Files.createDirectories(dir);
       Path csv = dir.resolve("bench.csv");
@@ -67,11 +68,11 @@ final class Report {
       }
       Files.write(csv, lines);
       Path png = dir.resolve("bench.png");
-      ChartUtils.saveChartAsPNG(png.toFile(), chart(figures, quick), 1600, 900);
+      ChartUtils.saveChartAsPNG(png.toFile(), chart(figures, variant), 1600, 900);
       table(figures, System.out);
       long met = figures.stream().filter(f -> Boolean.TRUE.equals(f.met())).count();
       long missed = figures.stream().filter(f -> Boolean.FALSE.equals(f.met())).count();
-      System.out.println("targets met: " + met + ", missed: " + missed + (quick ? " (--quick: small sizes)" : "")
+      System.out.println("targets met: " + met + ", missed: " + missed + (variant.isEmpty() ? "" : " (" + variant + ")")
           + "; took " + took.toMinutes() + " min " + took.toSecondsPart() + " s");
       System.out.println("wrote " + csv + " and " + png);
     } catch (IOException e) {
@@ -80,7 +81,7 @@ final class Report {
   }
 
   /** One bar per figure: its ratio to its baseline, in the target's terms, beside the target's ratio. */
-  static JFreeChart chart(List<Figure> figures, boolean quick) {
+  static JFreeChart chart(List<Figure> figures, String variant) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     for (Figure f : figures) {
       if (Double.isNaN(f.ratio())) {
@@ -94,7 +95,7 @@ final class Report {
       }
     }
     JFreeChart chart = ChartFactory.createBarChart(
-        "syncplane bin/bench" + (quick ? " --quick" : "") + ": each figure over its baseline, same run",
+        "syncplane bin/bench" + (variant.isEmpty() ? "" : " " + variant) + ": each figure over its baseline, same run",
         null, "ratio (x)", data, PlotOrientation.HORIZONTAL, true, false, false);
     CategoryPlot plot = chart.getCategoryPlot();
     plot.setBackgroundPaint(Color.WHITE);

@@ -24,7 +24,7 @@ import org.jdbi.v3.core.Jdbi;
  * {@code bench.png} to the output directory.
  *
  * <pre>
- *   bin/bench                       # everything, full sizes (about 30 minutes on 2 cores)
+ *   bin/bench                       # everything, full sizes (24 to 49 minutes on 2 cores)
  *   bin/bench --quick               # the same phases at small sizes (a few minutes)
  *   bin/bench --only propagation,accept
  *   bin/bench --only accept --set fanOut.minPassIntervalMs=60000   # an A/B: the same run with a setting changed

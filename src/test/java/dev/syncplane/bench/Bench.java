@@ -1,5 +1,6 @@
 package dev.syncplane.bench;
 
+import dev.syncplane.SyncplaneConfiguration;
 import dev.syncplane.support.ServiceHarness;
 import dev.syncplane.support.ServiceProcess;
 import dev.syncplane.support.TestPostgres;
@@ -57,8 +58,10 @@ public final class Bench {
   final Sizes sizes;
   /** {@code --set key=value}: service settings on top of every phase's own, for an A/B against the shipped ones. */
   final Map<String, String> overrides;
-  /** fanOut.parallelism (16 unless {@code --set}): the floors run at the service's concurrency. */
+  /** fanOut.parallelism (the shipped default unless {@code --set}): the floors run at the service's concurrency. */
   final int parallelism;
+  /** driftRepair.pageSize, likewise: the bare list the drift phase sets beside a run pages as the scan does. */
+  final int driftPageSize;
   final Jdbi jdbi;
   final ScheduleClient schedules;
   final WorkflowClient workflows;
@@ -71,7 +74,9 @@ public final class Bench {
   Bench(Sizes sizes, Map<String, String> overrides) {
     this.sizes = sizes;
     this.overrides = overrides;
-    this.parallelism = Integer.parseInt(overrides.getOrDefault("fanOut.parallelism", "16"));
+    SyncplaneConfiguration shipped = new SyncplaneConfiguration();
+    this.parallelism = intSetting("fanOut.parallelism", shipped.fanOut.parallelism);
+    this.driftPageSize = intSetting("driftRepair.pageSize", shipped.driftRepair.pageSize);
     System.setProperty(TestTemporal.IN_MEMORY, "true");
     TestPostgres.get();
     TestTemporal.get();
@@ -97,7 +102,8 @@ public final class Bench {
             System.err.println("--set takes a service setting as key=value, e.g. fanOut.minPassIntervalMs=5000; got '" + kv + "'");
             System.exit(2);
           }
-          overrides.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+          int eq = kv.indexOf('=');
+          overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
         default -> {
           System.err.println("usage: bin/bench [--quick] [--only " + String.join(",", PHASES) + "] [--out DIR] [--set key=value]...");
@@ -140,6 +146,11 @@ public final class Bench {
     overrides.forEach((key, value) -> variant.add("--set " + key + "=" + value));
     Report.write(bench.figures, out, Duration.between(start, Instant.now()), String.join(" ", variant));
     System.exit(bench.figures.stream().anyMatch(f -> Boolean.FALSE.equals(f.met())) ? 1 : 0);
+  }
+
+  /** A service setting as the bench runs it: {@code --set}, else the shipped default. */
+  private int intSetting(String key, int shipped) {
+    return overrides.containsKey(key) ? Integer.parseInt(overrides.get(key)) : shipped;
   }
 
   /** The service under test, started with {@code settings} on top of the benchmark's (a running one is stopped first). */

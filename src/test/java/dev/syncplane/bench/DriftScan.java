@@ -41,9 +41,6 @@ import java.util.stream.Stream;
  * edited action arguments) is shown too, for information.
  */
 final class DriftScan {
-  /** {@code driftRepair.pageSize}, as the service runs it in the bench (its default). */
-  static final int DRIFT_PAGE_SIZE = new dev.syncplane.SyncplaneConfiguration().driftRepair.pageSize;
-
   static void run(Bench b) {
     Fleet fleet = b.fleet();
     int n = b.sizes.drift();
@@ -89,7 +86,7 @@ final class DriftScan {
     start = System.nanoTime();
     long count;
     try (Stream<ScheduleListDescription> all =
-        b.schedules.listSchedules(Names.schedulesWithOurPrefixQuery(), DRIFT_PAGE_SIZE)) {
+        b.schedules.listSchedules(Names.schedulesWithOurPrefixQuery(), b.driftPageSize)) {
       count = all.count();
     }
     double bareList = Bench.seconds(System.nanoTime() - start);
@@ -104,7 +101,7 @@ final class DriftScan {
             + ", repaired " + deepReport.path("repaired").asInt()).informational("deep runs describe every Schedule"));
     b.figures.add(Figure.info("drift", "list-based run against a bare list of every Schedule", listRun, "s",
         "bare list (" + count + ")", bareList, "the list-based run's floor: the server's list, one call per "
-            + DRIFT_PAGE_SIZE + " Schedules"));
+            + b.driftPageSize + " Schedules"));
     if (report.path("repaired").asInt() != drifted || repaired.get() != drifted) {
       throw new IllegalStateException("expected " + drifted + " repairs on each side: " + note);
     }

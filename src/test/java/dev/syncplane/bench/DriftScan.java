@@ -1,13 +1,7 @@
 package dev.syncplane.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.ByteString;
 import dev.syncplane.support.Api;
-import dev.syncplane.support.ServiceHarness;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.schedules.ActualSchedule;
 import dev.syncplane.temporal.schedules.DesiredSchedule;
@@ -118,45 +112,11 @@ final class DriftScan {
    * the DB), and its repair activities (the executors' describes and writes), scheduled to completed.
    */
   static String activityTimes() {
-    List<HistoryEvent> events = new ArrayList<>();
-    ByteString token = ByteString.EMPTY;
-    do {
-      GetWorkflowExecutionHistoryResponse page = ServiceHarness.stubs().blockingStub().getWorkflowExecutionHistory(
-          GetWorkflowExecutionHistoryRequest.newBuilder()
-              .setNamespace("default")
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(Names.DRIFT_REPAIR_WORKFLOW_ID))
-              .setNextPageToken(token)
-              .build());
-      events.addAll(page.getHistory().getEventsList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    Map<Long, HistoryEvent> scheduled = new HashMap<>();
-    long scanStart = 0, scanEnd = 0, repairStart = 0, repairEnd = 0;
-    for (HistoryEvent e : events) {
-      if (e.hasActivityTaskScheduledEventAttributes()) {
-        String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
-        if (type.equals("Scan")) {
-          scanStart = millis(e);
-          repairStart = 0;
-        } else if (type.equals("RepairIntegrations") && repairStart == 0) {
-          repairStart = millis(e);
-        }
-        scheduled.put(e.getEventId(), e);
-      } else if (e.hasActivityTaskCompletedEventAttributes()) {
-        HistoryEvent s = scheduled.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
-        String type = s == null ? "" : s.getActivityTaskScheduledEventAttributes().getActivityType().getName();
-        if (type.equals("Scan")) {
-          scanEnd = millis(e);
-        } else if (type.equals("RepairIntegrations")) {
-          repairEnd = millis(e);
-        }
-      }
-    }
-    return "scan activity " + (scanEnd - scanStart) + " ms, repairs " + (repairStart == 0 ? 0 : repairEnd - repairStart) + " ms";
-  }
-
-  private static long millis(HistoryEvent e) {
-    return e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+    ActivityTimeline history = ActivityTimeline.of(Names.DRIFT_REPAIR_WORKFLOW_ID);
+    List<ActivityTimeline.Span> scans = history.ofType("Scan").spans();
+    ActivityTimeline.Span scan = scans.get(scans.size() - 1);
+    ActivityTimeline repairs = history.since(scan.scheduled()).ofType("RepairIntegrations");
+    return "scan activity " + (scan.closed() - scan.scheduled()) + " ms, repairs " + repairs.extent() + " ms";
   }
 
   /** Drifts {@code count} Schedules spread over the set (the {@code round}-th of each stride), kinds in turn. */

@@ -1,5 +1,6 @@
 package dev.syncplane.bench;
 
+import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.schedules.DesiredSchedule;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,12 +39,14 @@ final class Propagation {
         long start = System.nanoTime();
         floor.add(Bench.seconds(b.loop.updateRaw(next, b.parallelism)));
         floorListed.add(Bench.seconds(fleet.awaitListedAt(twin, twinVersion, n, listPatience) - start));
+        long sentAt = System.currentTimeMillis();
         Fleet.Put put = fleet.put(id);
         long applied = fleet.awaitApplied(id, put.updateId(), patience);
         syncplane.add(Bench.seconds(applied - put.sentNanos()));
         syncplaneListed.add(Bench.seconds(fleet.awaitListedAt(id, put.version(), n, listPatience) - put.sentNanos()));
         Bench.log(id + " rep " + rep + ": floor " + fmt(floor.get(rep)) + " s (listed " + fmt(floorListed.get(rep))
-            + " s), syncplane " + fmt(syncplane.get(rep)) + " s (listed " + fmt(syncplaneListed.get(rep)) + " s)");
+            + " s), syncplane " + fmt(syncplane.get(rep)) + " s (listed " + fmt(syncplaneListed.get(rep)) + " s); its pass, ms after the PUT: "
+            + ActivityTimeline.of(Names.updateWorkflowId(id)).since(sentAt).describe(sentAt));
       }
       // The sequential loop's time swings with the server's describe latency (3x between runs at N=1,000): the
       // median of 3 runs, each once the list shows the one before, up to N=1,000.

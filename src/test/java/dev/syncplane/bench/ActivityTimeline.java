@@ -1,0 +1,106 @@
+package dev.syncplane.bench;
+
+import com.google.protobuf.ByteString;
+import dev.syncplane.support.ServiceHarness;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The activities of a workflow's current run as its history records them (the server's clock, the same
+ * machine's as the bench's): what each phase's time went to, for the log and the README's "what limits
+ * each figure".
+ */
+record ActivityTimeline(List<Span> spans) {
+
+  /** One activity: scheduled, started (its last attempt) and closed, epoch milliseconds; 0 if not yet. */
+  record Span(String type, long scheduled, long started, long closed) {
+    long queued() {
+      return started - scheduled;
+    }
+
+    long ran() {
+      return closed - started;
+    }
+  }
+
+  static ActivityTimeline of(String workflowId) {
+    List<HistoryEvent> events = new ArrayList<>();
+    ByteString token = ByteString.EMPTY;
+    do {
+      GetWorkflowExecutionHistoryResponse page = ServiceHarness.stubs().blockingStub().getWorkflowExecutionHistory(
+          GetWorkflowExecutionHistoryRequest.newBuilder()
+              .setNamespace("default")
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+              .setNextPageToken(token)
+              .build());
+      events.addAll(page.getHistory().getEventsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    Map<Long, long[]> times = new LinkedHashMap<>(); // scheduled event id -> scheduled, started, closed
+    Map<Long, String> types = new LinkedHashMap<>();
+    for (HistoryEvent e : events) {
+      if (e.hasActivityTaskScheduledEventAttributes()) {
+        types.put(e.getEventId(), e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+        times.put(e.getEventId(), new long[] {millis(e), 0, 0});
+      } else if (e.hasActivityTaskStartedEventAttributes()) {
+        times.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId())[1] = millis(e);
+      } else if (e.hasActivityTaskCompletedEventAttributes()) {
+        times.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())[2] = millis(e);
+      } else if (e.hasActivityTaskFailedEventAttributes()) {
+        times.get(e.getActivityTaskFailedEventAttributes().getScheduledEventId())[2] = millis(e);
+      } else if (e.hasActivityTaskTimedOutEventAttributes()) {
+        times.get(e.getActivityTaskTimedOutEventAttributes().getScheduledEventId())[2] = millis(e);
+      }
+    }
+    List<Span> spans = new ArrayList<>();
+    times.forEach((id, t) -> spans.add(new Span(types.get(id), t[0], t[1], t[2])));
+    return new ActivityTimeline(spans);
+  }
+
+  /** The activities scheduled at or after {@code epochMillis}. */
+  ActivityTimeline since(long epochMillis) {
+    return new ActivityTimeline(spans.stream().filter(s -> s.scheduled() >= epochMillis).toList());
+  }
+
+  /** The activities of these types. */
+  ActivityTimeline ofType(String... names) {
+    List<String> wanted = List.of(names);
+    return new ActivityTimeline(spans.stream().filter(s -> wanted.contains(s.type())).toList());
+  }
+
+  /** From the first activity's scheduling to the last one's close; 0 if there is none. */
+  long extent() {
+    return spans.isEmpty() ? 0 : spans.get(spans.size() - 1).closed() - spans.get(0).scheduled();
+  }
+
+  /**
+   * Each activity relative to {@code origin} (epoch ms): "+scheduled Type queued/ran ms", and the gap since the
+   * one before closed, e.g. {@code +41 BeginPass 2/1630 ms, +1702 (gap 31) FanOutBatch 1/1520 ms}.
+   */
+  String describe(long origin) {
+    StringBuilder out = new StringBuilder();
+    Span before = null;
+    for (Span s : spans) {
+      if (out.length() > 0) {
+        out.append(", ");
+      }
+      out.append('+').append(s.scheduled() - origin);
+      if (before != null && before.closed() > 0) {
+        out.append(" (gap ").append(s.scheduled() - before.closed()).append(')');
+      }
+      out.append(' ').append(s.type()).append(' ').append(s.queued()).append('/').append(s.ran()).append(" ms");
+      before = s;
+    }
+    return out.toString();
+  }
+
+  private static long millis(HistoryEvent e) {
+    return e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+  }
+}

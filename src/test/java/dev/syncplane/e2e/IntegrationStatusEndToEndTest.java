@@ -11,10 +11,13 @@ import dev.syncplane.support.Api.Response;
 import dev.syncplane.support.Eventually;
 import dev.syncplane.support.Integrations;
 import dev.syncplane.support.ServiceHarness;
+import dev.syncplane.temporal.Names;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.time.Duration;
+import io.temporal.api.history.v1.HistoryEvent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -88,7 +91,28 @@ class IntegrationStatusEndToEndTest {
     assertThat(run.at("/state").asText()).isEqualTo("APPLIED");
     assertThat(run.at("/schedulesApplied").asInt()).isEqualTo(CONNECTIONS);
     integrations.assertSchedulesMatchDb(id, connections);
+    assertPassTookOneActivityPerPage(id, runStartedAt(put));
     integrations.deleteAndWait(id, CONVERGE);
+  }
+
+  /**
+   * The PUT's pass over 60 connections in pages of 5: BeginPass and 11 ContinuePass, the last of which finished it.
+   * No empty 13th batch after the last full page, no FinishFanOut of its own.
+   */
+  private static void assertPassTookOneActivityPerPage(String id, long sinceEpochMillis) {
+    List<String> activities = ServiceHarness.workflows().fetchHistory(Names.updateWorkflowId(id)).getEvents().stream()
+        .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+        .filter(e -> e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000 >= sinceEpochMillis)
+        .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+        .toList();
+    List<String> expected = new ArrayList<>(List.of("BeginPass"));
+    expected.addAll(Collections.nCopies(CONNECTIONS / 5 - 1, "ContinuePass"));
+    assertThat(activities).as("the pass's activities").containsExactlyElementsOf(expected);
+  }
+
+  /** When the PUT's update run was created (it commits in the workflow task that accepts the PUT). */
+  private long runStartedAt(Response put) {
+    return java.time.Instant.parse(put.json().at("/update/createdAt").asText()).toEpochMilli();
   }
 
   private JsonNode status(String id) {

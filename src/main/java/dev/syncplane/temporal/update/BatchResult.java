@@ -1,6 +1,8 @@
 package dev.syncplane.temporal.update;
 
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * What one batch did, per Schedule outcome, so that the Temporal UI shows it in the activity result.
@@ -16,4 +18,18 @@ public record BatchResult(
     int updated,
     int unchanged,
     int newerKept,
-    List<String> created) {}
+    List<String> created) {
+
+  /** Writes the page {@code request} asks for and, if it was the last, finishes the pass at {@code passVersion}. */
+  static BatchResult continuePass(
+      BatchRequest request,
+      long passVersion,
+      Function<BatchRequest, BatchResult> write,
+      BiConsumer<String, Long> finish) {
+    BatchResult batch = write.apply(request);
+    if (batch.done()) {
+      finish.accept(request.integrationId(), passVersion);
+    }
+    return batch;
+  }
+}

@@ -22,6 +22,12 @@ public interface ScheduleActivities {
   /** Applies the newest committed config to one page of the integration's Schedules. */
   BatchResult fanOutBatch(BatchRequest request);
 
+  /**
+   * {@link #fanOutBatch}, and if that page was the last, finishes the pass at {@code passVersion} (as {@link
+   * StoreActivities#finishFanOut}): a pass's last page and its finish in one activity, not two.
+   */
+  BatchResult continuePass(BatchRequest request, long passVersion);
+
   ConnectResult connect(ConnectCommand command);
 
   /** Returns whether a Schedule was deleted. */

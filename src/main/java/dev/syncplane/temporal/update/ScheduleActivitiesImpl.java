@@ -80,6 +80,11 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
   }
 
   @Override
+  public BatchResult continuePass(BatchRequest request, long passVersion) {
+    return BatchResult.continuePass(request, passVersion, this::fanOutBatch, store::finishFanOut);
+  }
+
+  @Override
   public BatchResult fanOutBatch(BatchRequest request) {
     Optional<Integration> integration =
         integrations.find(request.integrationId()).filter(i -> i.state() == IntegrationState.ACTIVE);
@@ -88,7 +93,10 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     }
     // Re-read the newest committed config for every batch: a batch never writes an older one.
     ScheduleConfig config = integration.get().scheduleConfig();
-    List<Connection> page = connections.page(request.integrationId(), request.afterConnectionId(), batchSize);
+    // One row more than a batch: a full page that is the last one says so, and its pass needs no empty batch after it.
+    List<Connection> rows = connections.page(request.integrationId(), request.afterConnectionId(), batchSize + 1);
+    boolean last = rows.size() <= batchSize;
+    List<Connection> page = last ? rows : rows.subList(0, batchSize);
     LongSupplier fence = new SharedFence(fence(request.integrationId()));
     List<Outcome> outcomes = inParallel(page, c -> gateway.apply(DesiredSchedule.of(c, config), fence));
     updates.progress(request.integrationId(), request.appliedBefore() + page.size());
@@ -111,7 +119,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     metrics.fanOutBatch(page.size(), updated + createdCount);
     return new BatchResult(
         page.isEmpty() ? request.afterConnectionId() : page.get(page.size() - 1).id(),
-        page.size() < batchSize,
+        last,
         config.version(),
         page.size(),
         updated,
@@ -157,14 +165,16 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
 
   @Override
   public BatchResult deleteBatch(String integrationId) {
-    List<Connection> page = connections.page(integrationId, null, batchSize);
+    List<Connection> rows = connections.page(integrationId, null, batchSize + 1); // one more: is this the last page?
+    boolean last = rows.size() <= batchSize;
+    List<Connection> page = last ? rows : rows.subList(0, batchSize);
     inParallel(page, c -> gateway.delete(Names.scheduleId(c.integrationId(), c.customerId())));
     if (!page.isEmpty()) {
       List<String> ids = page.stream().map(Connection::id).toList();
       syncRuns.deleteForConnections(ids);
       connections.delete(ids);
     }
-    return new BatchResult(null, page.size() < batchSize, 0, page.size(), 0, 0, 0, List.of());
+    return new BatchResult(null, last, 0, page.size(), 0, 0, 0, List.of());
   }
 
   /**

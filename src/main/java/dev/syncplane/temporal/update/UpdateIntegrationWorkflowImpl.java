@@ -79,6 +79,14 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   static final String PASS_BACKOFF = "pass-backoff";
 
   /**
+   * Workflow.getVersion change id: from version 1 on, a pass's batches after the first are {@link
+   * ScheduleActivities#continuePass}, and the last of them finishes the pass: a pass of N pages takes N activities,
+   * not N + 1 (FinishFanOut), and the update runs read APPLIED one activity and two workflow tasks sooner. Decided
+   * at the first batch after BeginPass in a run.
+   */
+  static final String LAST_BATCH_FINISHES = "last-batch-finishes";
+
+  /**
    * How long a handler's DB write may hold the workflow task as a local activity (all attempts) before it goes
    * to the regular activity, which retries forever. Far below the workflow task heartbeat (80% of its 10 s
    * timeout): while a local activity runs, the Update is not yet accepted, and the API's bounded wait
@@ -298,10 +306,15 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     phase = UpdateProgress.PROPAGATING;
     while (pendingDelete == null) {
       BatchRequest request = new BatchRequest(integrationId, pass.cursor(), pass.applied());
-      BatchResult batch = mainLoopWrite(() -> schedules.fanOutBatch(request));
+      long passVersion = pass.version();
+      boolean finishes = Workflow.getVersion(LAST_BATCH_FINISHES, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+      BatchResult batch = mainLoopWrite(
+          () -> finishes ? schedules.continuePass(request, passVersion) : schedules.fanOutBatch(request));
       pass = pass.advance(batch);
       if (batch.done()) {
-        store.finishFanOut(integrationId, pass.version());
+        if (!finishes) {
+          store.finishFanOut(integrationId, pass.version());
+        }
         break;
       }
       if (historyFull()) {

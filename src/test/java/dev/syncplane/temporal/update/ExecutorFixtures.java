@@ -1,6 +1,8 @@
 package dev.syncplane.temporal.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -42,13 +44,16 @@ final class ExecutorFixtures {
   private ExecutorFixtures() {}
 
   /**
-   * A ScheduleActivities mock whose {@code beginPass} takes the real steps ({@link FirstBatch#of}) on the mocked
-   * {@code store.beginFanOut}, {@code fanOutBatch} and {@code store.finishFanOut}: tests stub and verify those.
+   * A ScheduleActivities mock whose {@code beginPass} and {@code continuePass} take the real steps ({@link
+   * FirstBatch#of}, {@link BatchResult#continuePass}) on the mocked {@code store.beginFanOut}, {@code fanOutBatch}
+   * and {@code store.finishFanOut}: tests stub and verify those.
    */
   static ScheduleActivities schedulesMock(StoreActivities store) {
     ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
     when(schedules.beginPass(anyString()))
         .thenAnswer(call -> FirstBatch.of(call.getArgument(0), store::beginFanOut, schedules::fanOutBatch, store::finishFanOut));
+    when(schedules.continuePass(any(), anyLong()))
+        .thenAnswer(call -> BatchResult.continuePass(call.getArgument(0), call.getArgument(1), schedules::fanOutBatch, store::finishFanOut));
     return schedules;
   }
 

@@ -57,7 +57,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code histories/update-integration-one-activity-pass.json}, and since the executor's history is lean
  * ({@value UpdateIntegrationWorkflowImpl#LEAN_HISTORY}) in {@code histories/update-integration-lean-history.json}, and
  * since the pass interval backs off ({@value UpdateIntegrationWorkflowImpl#PASS_BACKOFF}) in
- * {@code histories/update-integration-pass-backoff.json}; record that one again with
+ * {@code histories/update-integration-pass-backoff.json}, and since a pass's last batch finishes it
+ * ({@value UpdateIntegrationWorkflowImpl#LAST_BATCH_FINISHES}) in
+ * {@code histories/update-integration-last-batch-finishes.json}; record that one again with
  * {@code -Dsyncplane.recordHistories=true}. The histories recorded before the change
  * ({@link UpdateIntegrationWorkflowReplayTest}, {@link UpdateIntegrationWorkflowRepairReplayTest}) still replay
  * on the regular-activity path.
@@ -67,7 +69,8 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
   static final String COMMITTED_HISTORY = "histories/update-integration-local-writes.json";
   static final String ONE_ACTIVITY_PASS_HISTORY = "histories/update-integration-one-activity-pass.json";
   static final String LEAN_HISTORY = "histories/update-integration-lean-history.json";
-  static final String CURRENT_HISTORY = "histories/update-integration-pass-backoff.json";
+  static final String PASS_BACKOFF_HISTORY = "histories/update-integration-pass-backoff.json";
+  static final String CURRENT_HISTORY = "histories/update-integration-last-batch-finishes.json";
   /** Longer than the first pass, the connect, the disconnect and the local commit's 2 s of failing take. */
   static final java.time.Duration PASS_INTERVAL = java.time.Duration.ofSeconds(5);
 
@@ -80,6 +83,7 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
 
     WorkflowReplayer.replayWorkflowExecution(history, UpdateIntegrationWorkflowImpl.class);
     assertPassesTakeOneActivity(history);
+    assertLastBatchFinishes(history);
     assertLean(history);
     assertThat(versionMarkers(history.getEvents())).containsExactlyInAnyOrder(CURRENT_MARKERS);
     if (Boolean.getBoolean("syncplane.recordHistories")) {
@@ -90,20 +94,34 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
   /** The version markers of a run recorded now. */
   private static final String[] CURRENT_MARKERS = {
       UpdateIntegrationWorkflowImpl.LEAN_HISTORY, UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES,
-      UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS, UpdateIntegrationWorkflowImpl.PASS_BACKOFF};
+      UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS, UpdateIntegrationWorkflowImpl.PASS_BACKOFF,
+      UpdateIntegrationWorkflowImpl.LAST_BATCH_FINISHES};
 
   @Test
   void theCurrentHistoryReplaysAndIsLean() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(CURRENT_HISTORY, UpdateIntegrationWorkflowImpl.class);
     assertPassesTakeOneActivity(fromResource(CURRENT_HISTORY));
+    assertLastBatchFinishes(fromResource(CURRENT_HISTORY));
     assertLean(fromResource(CURRENT_HISTORY));
     assertThat(versionMarkers(fromResource(CURRENT_HISTORY).getEvents())).containsExactlyInAnyOrder(CURRENT_MARKERS);
+  }
+
+  @Test
+  void theHistoryFromBeforeTheLastBatchFinishedReplaysWithItsFinishFanOut() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(PASS_BACKOFF_HISTORY, UpdateIntegrationWorkflowImpl.class);
+    assertPassesTakeOneActivity(fromResource(PASS_BACKOFF_HISTORY));
+    assertFinishFanOutAfterTheLastBatch(fromResource(PASS_BACKOFF_HISTORY));
+    assertLean(fromResource(PASS_BACKOFF_HISTORY));
+    assertThat(versionMarkers(fromResource(PASS_BACKOFF_HISTORY).getEvents())).containsExactlyInAnyOrder(
+        UpdateIntegrationWorkflowImpl.LEAN_HISTORY, UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES,
+        UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS, UpdateIntegrationWorkflowImpl.PASS_BACKOFF);
   }
 
   @Test
   void theHistoryFromBeforePassBackoffReplaysAndIsLean() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(LEAN_HISTORY, UpdateIntegrationWorkflowImpl.class);
     assertPassesTakeOneActivity(fromResource(LEAN_HISTORY));
+    assertFinishFanOutAfterTheLastBatch(fromResource(LEAN_HISTORY));
     assertLean(fromResource(LEAN_HISTORY));
     assertThat(versionMarkers(fromResource(LEAN_HISTORY).getEvents())).containsExactlyInAnyOrder(
         UpdateIntegrationWorkflowImpl.LEAN_HISTORY, UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES,
@@ -114,6 +132,7 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
   void theHistoryFromBeforeLeanHistoryReplaysAndItsPassesBeginWithOneActivity() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(ONE_ACTIVITY_PASS_HISTORY, UpdateIntegrationWorkflowImpl.class);
     assertPassesTakeOneActivity(fromResource(ONE_ACTIVITY_PASS_HISTORY));
+    assertFinishFanOutAfterTheLastBatch(fromResource(ONE_ACTIVITY_PASS_HISTORY));
     assertThat(versionMarkers(fromResource(ONE_ACTIVITY_PASS_HISTORY).getEvents()))
         .containsExactlyInAnyOrder(UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES, UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS);
   }
@@ -152,21 +171,36 @@ class UpdateIntegrationWorkflowLocalWritesReplayTest {
   }
 
   /**
-   * Both passes begin with BeginPass: the first (two pages) goes on with one FanOutBatch and FinishFanOut, the
-   * second (no connection) is that one activity; no BeginFanOut.
+   * Both passes begin with BeginPass: the first (two pages) goes on with one more batch activity, the second (no
+   * connection) is that one activity; no BeginFanOut.
    */
   private static void assertPassesTakeOneActivity(WorkflowExecutionHistory history) {
     List<HistoryEvent> events = history.getEvents();
     assertThat(versionMarkers(events)).contains(UpdateIntegrationWorkflowImpl.LOCAL_HANDLER_WRITES, UpdateIntegrationWorkflowImpl.ONE_ACTIVITY_PASS);
     assertThat(activities(events, "CommitChange")).isEqualTo(1);
     assertThat(activities(events, "BeginPass")).isEqualTo(2);
-    assertThat(activities(events, "FanOutBatch")).isEqualTo(1);
-    assertThat(activities(events, "FinishFanOut")).isEqualTo(1);
+    assertThat(activities(events, "FanOutBatch") + activities(events, "ContinuePass")).isEqualTo(1);
     assertThat(activities(events, "BeginFanOut")).isZero();
     assertThat(events.stream().filter(HistoryEvent::hasTimerStartedEventAttributes)
             .map(e -> e.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds())
             .filter(s -> s < 60)) // the idle timeout's timers are 60 s
         .isNotEmpty(); // the second pass waited out the pass interval
+  }
+
+  /** Since {@value UpdateIntegrationWorkflowImpl#LAST_BATCH_FINISHES}: the two-page pass's second page finished it. */
+  private static void assertLastBatchFinishes(WorkflowExecutionHistory history) {
+    List<HistoryEvent> events = history.getEvents();
+    assertThat(activities(events, "ContinuePass")).isEqualTo(1);
+    assertThat(activities(events, "FanOutBatch")).isZero();
+    assertThat(activities(events, "FinishFanOut")).isZero();
+  }
+
+  /** Before {@value UpdateIntegrationWorkflowImpl#LAST_BATCH_FINISHES}: FanOutBatch, then FinishFanOut. */
+  private static void assertFinishFanOutAfterTheLastBatch(WorkflowExecutionHistory history) {
+    List<HistoryEvent> events = history.getEvents();
+    assertThat(activities(events, "FanOutBatch")).isEqualTo(1);
+    assertThat(activities(events, "FinishFanOut")).isEqualTo(1);
+    assertThat(activities(events, "ContinuePass")).isZero();
   }
 
   /**

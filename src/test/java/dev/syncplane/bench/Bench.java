@@ -28,6 +28,7 @@ import org.jdbi.v3.core.Jdbi;
  *   bin/bench                       # everything, full sizes (24 to 49 minutes on 2 cores)
  *   bin/bench --quick               # the same phases at small sizes (a few minutes)
  *   bin/bench --only propagation,accept
+ *   bin/bench --only propagation --propagation-sizes 5000          # propagation at other sizes only
  *   bin/bench --only accept --set fanOut.minPassIntervalMs=60000   # an A/B: the same run with a setting changed
  * </pre>
  */
@@ -38,6 +39,10 @@ public final class Bench {
   record Sizes(int[] propagation, int[] clients, int acceptWarmup, int drift, int budget, int scale) {
     static final Sizes FULL = new Sizes(new int[] {100, 1_000, 5_000}, new int[] {1, 8, 32}, 16_000, 5_000, 200, 20_000);
     static final Sizes QUICK = new Sizes(new int[] {50, 200, 500}, new int[] {1, 8, 32}, 2_400, 500, 100, 2_000);
+
+    Sizes withPropagation(int[] ns) {
+      return new Sizes(ns, clients, acceptWarmup, drift, budget, scale);
+    }
   }
 
   /** The service's settings under the benchmark, beside the tests' defaults (ServiceHarness). */
@@ -87,13 +92,21 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
-    Sizes sizes = Sizes.FULL;
+    boolean quick = false;
     Set<String> only = new TreeSet<>(PHASES);
     Path out = Path.of("target", "bench");
     Map<String, String> overrides = new LinkedHashMap<>();
+    String propagationSizes = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--quick" -> sizes = Sizes.QUICK;
+        case "--quick" -> quick = true;
+        case "--propagation-sizes" -> {
+          propagationSizes = args[++i];
+          if (!propagationSizes.matches("[1-9]\\d*(,[1-9]\\d*)*")) {
+            System.err.println("--propagation-sizes takes connection counts, e.g. 1000,5000; got '" + propagationSizes + "'");
+            System.exit(2);
+          }
+        }
         case "--only" -> only = new TreeSet<>(Arrays.asList(args[++i].split(",")));
         case "--out" -> out = Path.of(args[++i]);
         case "--set" -> {
@@ -106,7 +119,8 @@ public final class Bench {
           overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
         default -> {
-          System.err.println("usage: bin/bench [--quick] [--only " + String.join(",", PHASES) + "] [--out DIR] [--set key=value]...");
+          System.err.println("usage: bin/bench [--quick] [--only " + String.join(",", PHASES)
+              + "] [--propagation-sizes N,...] [--out DIR] [--set key=value]...");
           System.exit(2);
         }
       }
@@ -114,6 +128,10 @@ public final class Bench {
     if (!PHASES.containsAll(only)) {
       System.err.println("unknown phase in " + only + "; phases: " + PHASES);
       System.exit(2);
+    }
+    Sizes sizes = quick ? Sizes.QUICK : Sizes.FULL;
+    if (propagationSizes != null) {
+      sizes = sizes.withPropagation(Arrays.stream(propagationSizes.split(",")).mapToInt(Integer::parseInt).toArray());
     }
     Bench bench = new Bench(sizes, overrides);
     if (!overrides.isEmpty()) {
@@ -140,8 +158,11 @@ public final class Bench {
       bench.stopService();
     }
     List<String> variant = new ArrayList<>();
-    if (sizes == Sizes.QUICK) {
+    if (quick) {
       variant.add("--quick");
+    }
+    if (propagationSizes != null) {
+      variant.add("--propagation-sizes " + propagationSizes);
     }
     overrides.forEach((key, value) -> variant.add("--set " + key + "=" + value));
     Report.write(bench.figures, out, Duration.between(start, Instant.now()), String.join(" ", variant));

@@ -1,6 +1,7 @@
 package dev.syncplane.bench;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Timestamps;
 import dev.syncplane.support.ServiceHarness;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -47,15 +48,15 @@ record ActivityTimeline(List<Span> spans) {
     for (HistoryEvent e : events) {
       if (e.hasActivityTaskScheduledEventAttributes()) {
         types.put(e.getEventId(), e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
-        times.put(e.getEventId(), new long[] {millis(e), 0, 0});
+        times.put(e.getEventId(), new long[] {Timestamps.toMillis(e.getEventTime()), 0, 0});
       } else if (e.hasActivityTaskStartedEventAttributes()) {
-        times.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId())[1] = millis(e);
+        times.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId())[1] = Timestamps.toMillis(e.getEventTime());
       } else if (e.hasActivityTaskCompletedEventAttributes()) {
-        times.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())[2] = millis(e);
+        times.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())[2] = Timestamps.toMillis(e.getEventTime());
       } else if (e.hasActivityTaskFailedEventAttributes()) {
-        times.get(e.getActivityTaskFailedEventAttributes().getScheduledEventId())[2] = millis(e);
+        times.get(e.getActivityTaskFailedEventAttributes().getScheduledEventId())[2] = Timestamps.toMillis(e.getEventTime());
       } else if (e.hasActivityTaskTimedOutEventAttributes()) {
-        times.get(e.getActivityTaskTimedOutEventAttributes().getScheduledEventId())[2] = millis(e);
+        times.get(e.getActivityTaskTimedOutEventAttributes().getScheduledEventId())[2] = Timestamps.toMillis(e.getEventTime());
       }
     }
     List<Span> spans = new ArrayList<>();
@@ -81,7 +82,7 @@ record ActivityTimeline(List<Span> spans) {
 
   /**
    * Each activity relative to {@code origin} (epoch ms): "+scheduled Type queued/ran ms", and the gap since the
-   * one before closed, e.g. {@code +41 BeginPass 2/1630 ms, +1702 (gap 31) FanOutBatch 1/1520 ms}.
+   * one before closed, e.g. {@code +41 BeginPass 2/1630 ms, +1702 (gap 31) ContinuePass 1/1520 ms}.
    */
   String describe(long origin) {
     StringBuilder out = new StringBuilder();
@@ -98,9 +99,5 @@ record ActivityTimeline(List<Span> spans) {
       before = s;
     }
     return out.toString();
-  }
-
-  private static long millis(HistoryEvent e) {
-    return e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
   }
 }

@@ -38,8 +38,8 @@ final class Propagation {
       for (int rep = 0; rep < reps; rep++) {
         boolean floorFirst = rep % 2 == 0;
         String pass = "";
-        for (int side = 0; side < 2; side++) {
-          if ((side == 0) == floorFirst) {
+        for (boolean floorTurn : floorFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+          if (floorTurn) {
             twinVersion++;
             List<DesiredSchedule> next = fleet.desiredAt(twin, twinVersion);
             long start = System.nanoTime();

@@ -5,6 +5,7 @@ import static dev.syncplane.support.Integrations.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.util.Timestamps;
 import dev.syncplane.SyncplaneConfiguration;
 import dev.syncplane.support.Api;
 import dev.syncplane.support.Api.Response;
@@ -102,7 +103,7 @@ class IntegrationStatusEndToEndTest {
   private static void assertPassTookOneActivityPerPage(String id, long sinceEpochMillis) {
     List<String> activities = ServiceHarness.workflows().fetchHistory(Names.updateWorkflowId(id)).getEvents().stream()
         .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
-        .filter(e -> e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000 >= sinceEpochMillis)
+        .filter(e -> Timestamps.toMillis(e.getEventTime()) >= sinceEpochMillis)
         .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
         .toList();
     List<String> expected = new ArrayList<>(List.of("BeginPass"));

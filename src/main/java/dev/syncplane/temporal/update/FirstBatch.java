@@ -23,10 +23,6 @@ public record FirstBatch(FanOutStart pass, BatchResult batch) {
     if (!pass.exists()) {
       return new FirstBatch(pass, null);
     }
-    BatchResult batch = write.apply(new BatchRequest(integrationId, null, 0));
-    if (batch.done()) {
-      finish.accept(integrationId, pass.version());
-    }
-    return new FirstBatch(pass, batch);
+    return new FirstBatch(pass, BatchResult.continuePass(new BatchRequest(integrationId, null, 0), pass.version(), write, finish));
   }
 }

@@ -93,10 +93,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     }
     // Re-read the newest committed config for every batch: a batch never writes an older one.
     ScheduleConfig config = integration.get().scheduleConfig();
-    // One row more than a batch: a full page that is the last one says so, and its pass needs no empty batch after it.
-    List<Connection> rows = connections.page(request.integrationId(), request.afterConnectionId(), batchSize + 1);
-    boolean last = rows.size() <= batchSize;
-    List<Connection> page = last ? rows : rows.subList(0, batchSize);
+    Page next = page(request.integrationId(), request.afterConnectionId());
+    List<Connection> page = next.connections();
     LongSupplier fence = new SharedFence(fence(request.integrationId()));
     List<Outcome> outcomes = inParallel(page, c -> gateway.apply(DesiredSchedule.of(c, config), fence));
     updates.progress(request.integrationId(), request.appliedBefore() + page.size());
@@ -119,7 +117,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     metrics.fanOutBatch(page.size(), updated + createdCount);
     return new BatchResult(
         page.isEmpty() ? request.afterConnectionId() : page.get(page.size() - 1).id(),
-        last,
+        next.last(),
         config.version(),
         page.size(),
         updated,
@@ -165,16 +163,27 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
 
   @Override
   public BatchResult deleteBatch(String integrationId) {
-    List<Connection> rows = connections.page(integrationId, null, batchSize + 1); // one more: is this the last page?
-    boolean last = rows.size() <= batchSize;
-    List<Connection> page = last ? rows : rows.subList(0, batchSize);
+    Page next = page(integrationId, null);
+    List<Connection> page = next.connections();
     inParallel(page, c -> gateway.delete(Names.scheduleId(c.integrationId(), c.customerId())));
     if (!page.isEmpty()) {
       List<String> ids = page.stream().map(Connection::id).toList();
       syncRuns.deleteForConnections(ids);
       connections.delete(ids);
     }
-    return new BatchResult(null, last, 0, page.size(), 0, 0, 0, List.of());
+    return new BatchResult(null, next.last(), 0, page.size(), 0, 0, 0, List.of());
+  }
+
+  /** One batch of connections, and whether it is the integration's last. */
+  private record Page(List<Connection> connections, boolean last) {}
+
+  /**
+   * The next batch after {@code afterConnectionId} (null: from the start). It reads one row more than it returns,
+   * so that a full batch that is the last one says so, and no empty batch has to follow it.
+   */
+  private Page page(String integrationId, String afterConnectionId) {
+    List<Connection> rows = connections.page(integrationId, afterConnectionId, batchSize + 1);
+    return rows.size() <= batchSize ? new Page(rows, true) : new Page(rows.subList(0, batchSize), false);
   }
 
   /**

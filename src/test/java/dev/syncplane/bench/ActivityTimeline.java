@@ -46,17 +46,18 @@ record ActivityTimeline(List<Span> spans) {
     Map<Long, long[]> times = new LinkedHashMap<>(); // scheduled event id -> scheduled, started, closed
     Map<Long, String> types = new LinkedHashMap<>();
     for (HistoryEvent e : events) {
+      long at = Timestamps.toMillis(e.getEventTime());
       if (e.hasActivityTaskScheduledEventAttributes()) {
         types.put(e.getEventId(), e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
-        times.put(e.getEventId(), new long[] {Timestamps.toMillis(e.getEventTime()), 0, 0});
+        times.put(e.getEventId(), new long[] {at, 0, 0});
       } else if (e.hasActivityTaskStartedEventAttributes()) {
-        times.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId())[1] = Timestamps.toMillis(e.getEventTime());
+        times.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId())[1] = at;
       } else if (e.hasActivityTaskCompletedEventAttributes()) {
-        times.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())[2] = Timestamps.toMillis(e.getEventTime());
+        times.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())[2] = at;
       } else if (e.hasActivityTaskFailedEventAttributes()) {
-        times.get(e.getActivityTaskFailedEventAttributes().getScheduledEventId())[2] = Timestamps.toMillis(e.getEventTime());
+        times.get(e.getActivityTaskFailedEventAttributes().getScheduledEventId())[2] = at;
       } else if (e.hasActivityTaskTimedOutEventAttributes()) {
-        times.get(e.getActivityTaskTimedOutEventAttributes().getScheduledEventId())[2] = Timestamps.toMillis(e.getEventTime());
+        times.get(e.getActivityTaskTimedOutEventAttributes().getScheduledEventId())[2] = at;
       }
     }
     List<Span> spans = new ArrayList<>();

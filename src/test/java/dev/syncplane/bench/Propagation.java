@@ -38,7 +38,7 @@ final class Propagation {
       for (int rep = 0; rep < reps; rep++) {
         boolean floorFirst = rep % 2 == 0;
         String pass = "";
-        for (boolean floorTurn : floorFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+        for (boolean floorTurn : new boolean[] {floorFirst, !floorFirst}) {
           if (floorTurn) {
             twinVersion++;
             List<DesiredSchedule> next = fleet.desiredAt(twin, twinVersion);

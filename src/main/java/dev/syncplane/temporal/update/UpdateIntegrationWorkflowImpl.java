@@ -350,20 +350,20 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
    * {@code Workflow.await(timeout, condition)} without the timer it leaves behind: SDK 1.38 starts that timer even
    * when the condition already holds, and never cancels it, so every pass left a 60 s idle timer that later fired
    * into a workflow task of its own. Here the timer starts only if there is no work yet, and is cancelled when
-   * work arrives. True if woken by work, false on the idle timeout. The timer's outcome is read through {@code
-   * handle}, so its cancellation is a handled failure, not one the SDK logs ("Promise completed with exception
-   * and was never accessed") each time the run closes.
+   * work arrives. True if woken by work, false on the idle timeout. The timer's cancellation is handled ({@code
+   * handle}), or the SDK would log "Promise completed with exception and was never accessed" for each one when it
+   * evicts the run from the worker's cache.
    */
   private boolean awaitWork(Duration idle) {
     if (hasWork()) {
       return true;
     }
-    CompletablePromise<Boolean> fired = Workflow.newPromise();
-    CancellationScope scope =
-        Workflow.newCancellationScope(() -> fired.completeFrom(Workflow.newTimer(idle).handle((v, cancelled) -> cancelled == null)));
+    CompletablePromise<Void> timer = Workflow.newPromise();
+    CancellationScope scope = Workflow.newCancellationScope(
+        () -> timer.completeFrom(Workflow.newTimer(idle).handle((fired, cancelled) -> null)));
     scope.run();
-    Workflow.await(() -> fired.isCompleted() || hasWork());
-    if (fired.isCompleted()) {
+    Workflow.await(() -> timer.isCompleted() || hasWork());
+    if (timer.isCompleted()) { // only the timer firing completes it before the cancel below
       return false;
     }
     scope.cancel("work arrived");

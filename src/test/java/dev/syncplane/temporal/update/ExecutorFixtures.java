@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Test data and helpers shared by the executor's unit and replay tests. */
 final class ExecutorFixtures {
@@ -55,6 +56,23 @@ final class ExecutorFixtures {
     when(schedules.continuePass(any(), anyLong()))
         .thenAnswer(call -> BatchResult.continuePass(call.getArgument(0), call.getArgument(1), schedules::fanOutBatch, store::finishFanOut));
     return schedules;
+  }
+
+  /** Every commit on the {@code store} mock is the next version: 1, 2, 3…; the counter holds the newest. */
+  static AtomicLong everyCommitANewVersion(StoreActivities store) {
+    AtomicLong committed = new AtomicLong();
+    when(store.commitChange(any()))
+        .thenAnswer(call -> commit(call.<ChangeCommand>getArgument(0).updateId(), committed.incrementAndGet()));
+    return committed;
+  }
+
+  /** Each pass carries the newest committed version to one connection, in one page; {@code onBegin} runs as it begins. */
+  static void onePagePasses(StoreActivities store, ScheduleActivities schedules, AtomicLong committed, Runnable onBegin) {
+    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> {
+      onBegin.run();
+      return new FanOutStart(true, committed.get(), 1);
+    });
+    when(schedules.fanOutBatch(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
   }
 
   /** The executor's workflow type with the search attributes its code and its callers set. */

@@ -2,18 +2,16 @@ package dev.syncplane.temporal.update;
 
 import static dev.syncplane.temporal.update.ExecutorFixtures.INTEGRATION;
 import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
-import static dev.syncplane.temporal.update.ExecutorFixtures.batch;
 import static dev.syncplane.temporal.update.ExecutorFixtures.change;
-import static dev.syncplane.temporal.update.ExecutorFixtures.commit;
+import static dev.syncplane.temporal.update.ExecutorFixtures.everyCommitANewVersion;
 import static dev.syncplane.temporal.update.ExecutorFixtures.executor;
 import static dev.syncplane.temporal.update.ExecutorFixtures.freshInput;
+import static dev.syncplane.temporal.update.ExecutorFixtures.onePagePasses;
 import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import ch.qos.logback.classic.Logger;
@@ -26,7 +24,6 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,11 +68,7 @@ class UpdateIntegrationWorkflowEvictionTest {
   @Test
   void anIdleRunEvictedAfterWorkCutItsIdleWaitsShortLogsNoWarning(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
-    AtomicLong committed = new AtomicLong();
-    when(store.commitChange(any()))
-        .thenAnswer(call -> commit(call.<ChangeCommand>getArgument(0).updateId(), committed.incrementAndGet()));
-    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 1));
-    when(schedules.fanOutBatch(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
+    onePagePasses(store, schedules, everyCommitANewVersion(store), () -> {});
     worker.registerActivitiesImplementations(store, schedules);
     env.start();
     UpdateIntegrationWorkflow executor = executor(client, worker);

@@ -11,8 +11,10 @@ import static dev.syncplane.temporal.update.ExecutorFixtures.commit;
 import static dev.syncplane.temporal.update.ExecutorFixtures.connectCommand;
 import static dev.syncplane.temporal.update.ExecutorFixtures.connected;
 import static dev.syncplane.temporal.update.ExecutorFixtures.deleted;
+import static dev.syncplane.temporal.update.ExecutorFixtures.everyCommitANewVersion;
 import static dev.syncplane.temporal.update.ExecutorFixtures.executor;
 import static dev.syncplane.temporal.update.ExecutorFixtures.freshInput;
+import static dev.syncplane.temporal.update.ExecutorFixtures.onePagePasses;
 import static dev.syncplane.temporal.update.ExecutorFixtures.updateRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -124,27 +126,10 @@ class UpdateIntegrationWorkflowTest {
         .isEqualTo(7L);
   }
 
-  /** Every commit is the next version: 1, 2, 3…; the counter holds the newest. */
-  private AtomicLong everyCommitANewVersion() {
-    AtomicLong committed = new AtomicLong();
-    when(store.commitChange(any()))
-        .thenAnswer(call -> commit(call.<ChangeCommand>getArgument(0).updateId(), committed.incrementAndGet()));
-    return committed;
-  }
-
-  /** Each pass carries the newest committed version to one connection, in one page; {@code onBegin} runs as it begins. */
-  private void onePagePasses(AtomicLong committed, Runnable onBegin) {
-    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> {
-      onBegin.run();
-      return new FanOutStart(true, committed.get(), 1);
-    });
-    when(schedules.fanOutBatch(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
-  }
-
   @Test
   void changesCommittedDuringAPassCoalesceIntoOneMorePass(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
-    AtomicLong committed = everyCommitANewVersion();
+    AtomicLong committed = everyCommitANewVersion(store);
     when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 3));
     Gate firstBatch = new Gate();
     AtomicInteger batches = new AtomicInteger();
@@ -183,9 +168,9 @@ class UpdateIntegrationWorkflowTest {
   void aPassWaitsOutTheIntervalSinceTheLastOneAndCarriesTheChangesCommittedMeanwhile(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     long interval = 5_000;
-    AtomicLong committed = everyCommitANewVersion();
+    AtomicLong committed = everyCommitANewVersion(store);
     List<Long> passesBegan = Collections.synchronizedList(new ArrayList<>());
-    onePagePasses(committed, () -> passesBegan.add(env.currentTimeMillis()));
+    onePagePasses(store, schedules, committed, () -> passesBegan.add(env.currentTimeMillis()));
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
     WorkflowClient.start(executor::run, freshInput(interval));
@@ -206,8 +191,8 @@ class UpdateIntegrationWorkflowTest {
   @Test
   void whileChangesKeepComingPassesSpaceOutUpToTheMostAndAQuietSpellStartsOver(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
-    AtomicLong committed = everyCommitANewVersion();
-    onePagePasses(committed, () -> {});
+    AtomicLong committed = everyCommitANewVersion(store);
+    onePagePasses(store, schedules, committed, () -> {});
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
     WorkflowClient.start(executor::run, freshInput(1_000, 4_000));
@@ -254,8 +239,8 @@ class UpdateIntegrationWorkflowTest {
   @Test
   void changesAcceptedBetweenPassesWriteNoSearchAttributeTheNextPassWritesTheNewestOnce(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
-    AtomicLong committed = everyCommitANewVersion();
-    onePagePasses(committed, () -> {});
+    AtomicLong committed = everyCommitANewVersion(store);
+    onePagePasses(store, schedules, committed, () -> {});
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
     WorkflowClient.start(executor::run, freshInput(5_000));

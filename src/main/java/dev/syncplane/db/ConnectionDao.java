@@ -22,6 +22,20 @@ public interface ConnectionDao {
   @SqlQuery("SELECT * FROM connections WHERE integration_id = :integrationId AND id = :id")
   Optional<Connection> find(@Bind("integrationId") String integrationId, @Bind("id") String id);
 
+  /**
+   * Whether the connection still exists and its integration is active (not being deleted): what a Schedule
+   * write checks right after it created the Schedule ({@code ScheduleGateway}), so that a write that outlived a
+   * disconnect or the start of a delete leaves no Schedule behind.
+   */
+  @SqlQuery(
+      "SELECT EXISTS (SELECT 1 FROM connections c JOIN integrations i ON i.id = c.integration_id"
+          + " WHERE c.integration_id = :integrationId AND c.id = :id AND i.state = 'ACTIVE')")
+  boolean isLive(@Bind("integrationId") String integrationId, @Bind("id") String id);
+
+  default boolean isLive(Connection connection) {
+    return isLive(connection.integrationId(), connection.id());
+  }
+
   @SqlQuery("SELECT * FROM connections WHERE integration_id = :integrationId AND customer_id = :customerId")
   Optional<Connection> findByCustomer(
       @Bind("integrationId") String integrationId, @Bind("customerId") String customerId);

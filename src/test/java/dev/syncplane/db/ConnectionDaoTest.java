@@ -57,4 +57,20 @@ class ConnectionDaoTest {
 
     assertThat(connections.count(id)).isZero();
   }
+
+  @Test
+  void aConnectionIsLiveUntilDisconnectedOrItsIntegrationIsBeingDeleted() {
+    connections.insertIfAbsent("c1-" + id, id, "acme");
+    connections.insertIfAbsent("c2-" + id, id, "globex");
+    Connection acme = connections.findByCustomer(id, "acme").orElseThrow();
+    assertThat(connections.isLive(acme)).isTrue();
+    assertThat(connections.isLive(id, "no-such-connection")).isFalse();
+
+    connections.delete(List.of(acme.id()));
+    assertThat(connections.isLive(acme)).isFalse();
+
+    assertThat(connections.isLive(id, "c2-" + id)).isTrue();
+    integrations.markDeleting(id);
+    assertThat(connections.isLive(id, "c2-" + id)).isFalse();
+  }
 }

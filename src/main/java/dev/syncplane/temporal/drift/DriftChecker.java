@@ -227,7 +227,8 @@ public class DriftChecker {
     };
     Outcome outcome = null;
     if (write) {
-      outcome = gateway.repairIf(desired, drifted, () -> currentVersion(desired.connection().integrationId()));
+      outcome = gateway.repairIf(
+          desired, drifted, () -> currentVersion(desired.connection().integrationId()), connections::isLive);
     } else {
       drifted.test(gateway.describe(desired.scheduleId()));
     }

@@ -1,5 +1,6 @@
 package dev.syncplane.temporal.schedules;
 
+import dev.syncplane.core.Connection;
 import dev.syncplane.temporal.Names;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -49,7 +50,12 @@ public class ScheduleGateway {
     NEWER_KEPT,
     DELETED,
     /** Nothing to delete. */
-    ABSENT
+    ABSENT,
+    /**
+     * Created, and deleted again at once: its connection was gone, or its integration being deleted, by the
+     * time the Schedule existed (a write that outlived a disconnect or the start of a delete). Nothing left.
+     */
+    GONE
   }
 
   private static final Set<Status.Code> TRANSIENT =
@@ -74,9 +80,10 @@ public class ScheduleGateway {
   /**
    * Makes the Schedule carry {@code desired}, creating it if missing, unless {@code committedVersion}
    * (read right before the write; {@link Long#MAX_VALUE} once the integration is gone or being deleted)
-   * is newer than {@code desired}'s.
+   * is newer than {@code desired}'s. A Schedule it creates is kept only if {@code live} (read right after the
+   * create) says its connection still exists in an active integration ({@link #create}).
    */
-  public Outcome apply(DesiredSchedule desired, LongSupplier committedVersion) {
+  public Outcome apply(DesiredSchedule desired, LongSupplier committedVersion, Predicate<Connection> live) {
     if (committedVersion.getAsLong() > desired.version()) {
       return Outcome.NEWER_KEPT;
     }
@@ -90,7 +97,7 @@ public class ScheduleGateway {
       }
     }
     try {
-      return create(desired);
+      return create(desired, live);
     } catch (ScheduleAlreadyRunningException raced) {
       // Created between our update and our create: only possible outside our serialization (by hand).
       acquire(1);
@@ -99,14 +106,30 @@ public class ScheduleGateway {
     }
   }
 
-  /** Creates the Schedule; throws ScheduleAlreadyRunningException if it exists. */
-  private Outcome create(DesiredSchedule desired) {
+  /**
+   * Creates the Schedule (throws ScheduleAlreadyRunningException if it exists), then asks {@code live} whether
+   * its connection still exists in an active integration, and deletes it again if not (or if that cannot be
+   * read). A write can outlive the serialization it was started under (an activity attempt that outlived its
+   * timeout), and a disconnect or a delete may have run meanwhile; both commit the rows before they delete the
+   * Schedules. So either this check sees their commit and deletes, or their Schedule delete comes after this
+   * create and deletes it: no Schedule is left for a connection that is gone. Only creates pay the read; an
+   * update of a Schedule that a disconnect is deleting ends in NOT_FOUND and comes here.
+   */
+  private Outcome create(DesiredSchedule desired, Predicate<Connection> live) {
     acquire(1);
     client.createSchedule(
         desired.scheduleId(),
         desired.toSchedule(),
         ScheduleOptions.newBuilder().setTypedSearchAttributes(desired.searchAttributes()).build());
-    return Outcome.CREATED;
+    boolean kept = false;
+    try {
+      kept = live.test(desired.connection());
+    } finally {
+      if (!kept) {
+        delete(desired.scheduleId());
+      }
+    }
+    return kept ? Outcome.CREATED : Outcome.GONE;
   }
 
   /**
@@ -152,9 +175,14 @@ public class ScheduleGateway {
    * drifted Schedule costs a describe and a write, a Schedule that is fine only the describe.
    *
    * @return UPDATED or CREATED if written; NEWER_KEPT if the version check kept it; UP_TO_DATE if
-   *     {@code decide} said no to an existing Schedule, ABSENT to a missing one
+   *     {@code decide} said no to an existing Schedule, ABSENT to a missing one; GONE if {@code live} said no
+   *     to the one it created ({@link #create})
    */
-  public Outcome repairIf(DesiredSchedule desired, Predicate<Optional<ScheduleDescription>> decide, LongSupplier dbVersion) {
+  public Outcome repairIf(
+      DesiredSchedule desired,
+      Predicate<Optional<ScheduleDescription>> decide,
+      LongSupplier dbVersion,
+      Predicate<Connection> live) {
     AtomicReference<Outcome> outcome = new AtomicReference<>();
     try {
       acquire(1); // describe
@@ -184,9 +212,9 @@ public class ScheduleGateway {
       return Outcome.ABSENT;
     }
     try {
-      return create(desired);
+      return create(desired, live);
     } catch (ScheduleAlreadyRunningException raced) {
-      return repairIf(desired, d -> true, dbVersion); // created by hand between the describe and the create
+      return repairIf(desired, d -> true, dbVersion, live); // created by hand between the describe and the create
     }
   }
 

@@ -96,7 +96,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     Page next = page(request.integrationId(), request.afterConnectionId());
     List<Connection> page = next.connections();
     LongSupplier fence = new SharedFence(fence(request.integrationId()));
-    List<Outcome> outcomes = inParallel(page, c -> gateway.apply(DesiredSchedule.of(c, config), fence));
+    List<Outcome> outcomes =
+        inParallel(page, c -> gateway.apply(DesiredSchedule.of(c, config), fence, connections::isLive));
     updates.progress(request.integrationId(), request.appliedBefore() + page.size());
 
     int updated = 0, newer = 0, createdCount = 0;
@@ -142,7 +143,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
     Connection connection =
         connections.findByCustomer(command.integrationId(), command.customerId()).orElseThrow();
     DesiredSchedule desired = DesiredSchedule.of(connection, integration.scheduleConfig());
-    gateway.apply(desired, fence(command.integrationId()));
+    gateway.apply(desired, fence(command.integrationId()), connections::isLive);
     return new ConnectResult(
         connection, desired.scheduleId(), desired.version(), connection.id().equals(command.connectionId()));
   }

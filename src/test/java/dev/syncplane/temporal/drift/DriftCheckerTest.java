@@ -75,7 +75,7 @@ class DriftCheckerTest {
   /** The gateway's confirm-and-write as for a Schedule that does not exist. */
   @SuppressWarnings("unchecked")
   private void missingSchedulesAreCreated() {
-    when(gateway.repairIf(any(), any(), any())).thenAnswer(call ->
+    when(gateway.repairIf(any(), any(), any(), any())).thenAnswer(call ->
         call.getArgument(1, java.util.function.Predicate.class).test(Optional.empty()) ? Outcome.CREATED : Outcome.ABSENT);
   }
 
@@ -100,7 +100,7 @@ class DriftCheckerTest {
     assertThat(r.counts()).isEqualTo(Map.of(DriftKind.MISSING, 2, DriftKind.ORPHAN, 1));
     assertThat(r.repaired()).isEqualTo(3);
     assertThat(r.ids().get(DriftKind.ORPHAN)).containsExactly(Names.scheduleId(ID, "gone"));
-    verify(gateway, times(2)).repairIf(any(), any(), any());
+    verify(gateway, times(2)).repairIf(any(), any(), any(), any());
     verify(gateway, never()).delete(Names.scheduleId(ID, "not-ours"));
     verify(gateway, never()).list(anyString(), anyInt());
     verify(connections, never()).page(anyString(), any(), anyInt());
@@ -116,7 +116,7 @@ class DriftCheckerTest {
     when(gateway.list(Names.schedulesOfIntegrationQuery(ID), 2)).thenAnswer(call -> java.util.stream.Stream.empty());
     CountDownLatch lastStarted = new CountDownLatch(1);
     AtomicBoolean slowOneSawIt = new AtomicBoolean();
-    when(gateway.repairIf(any(), any(), any())).thenAnswer(call -> {
+    when(gateway.repairIf(any(), any(), any(), any())).thenAnswer(call -> {
       String scheduleId = call.<DesiredSchedule>getArgument(0).scheduleId();
       if (scheduleId.equals(Names.scheduleId(ID, "c3"))) {
         lastStarted.countDown();

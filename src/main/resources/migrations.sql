@@ -74,3 +74,12 @@ CREATE INDEX drift_reports_by_time ON drift_reports (finished_at DESC);
 --comment: the runs still on their way to the Schedules, which every pass updates, found without reading the integration's whole change history
 -- (without it, each of a pass's three updates scanned every run of the integration: 4 ms at 6,000 runs)
 CREATE INDEX update_runs_on_their_way ON update_runs (integration_id, version) WHERE state IN ('COMMITTED', 'PROPAGATING');
+
+--changeset syncplane:4
+--comment: the ids of disconnected connections, so that a connect attempt that outlived its timeout cannot insert its row again after a disconnect
+CREATE TABLE disconnected_connections (
+  id              text        PRIMARY KEY,
+  integration_id  text        NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+  disconnected_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX disconnected_connections_by_time ON disconnected_connections (disconnected_at);

@@ -12,9 +12,13 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(Connection.class)
 public interface ConnectionDao {
 
-  /** A second connect of the same customer keeps the first row. */
+  /**
+   * A second connect of the same customer keeps the first row; a connection id that was disconnected is never
+   * inserted again (a connect attempt that outlived its timeout and a disconnect that ran meanwhile).
+   */
   @SqlUpdate(
-      "INSERT INTO connections (id, integration_id, customer_id) VALUES (:id, :integrationId, :customerId)"
+      "INSERT INTO connections (id, integration_id, customer_id) SELECT :id, :integrationId, :customerId"
+          + " WHERE NOT EXISTS (SELECT 1 FROM disconnected_connections WHERE id = :id)"
           + " ON CONFLICT (integration_id, customer_id) DO NOTHING")
   int insertIfAbsent(
       @Bind("id") String id, @Bind("integrationId") String integrationId, @Bind("customerId") String customerId);
@@ -71,4 +75,17 @@ public interface ConnectionDao {
 
   @SqlUpdate("DELETE FROM connections WHERE id IN (<ids>)")
   int delete(@BindList("ids") List<String> ids);
+
+  /**
+   * Deletes the connection and leaves its id behind ({@code disconnected_connections}, kept 7 days, pruned
+   * here), in one statement, so that no late connect attempt inserts it again ({@link #insertIfAbsent}).
+   */
+  @SqlUpdate(
+      "WITH gone AS (DELETE FROM connections WHERE integration_id = :integrationId AND id = :id"
+          + " RETURNING id, integration_id),"
+          + " pruned AS (DELETE FROM disconnected_connections WHERE disconnected_at < now() - interval '7 days')"
+          + " INSERT INTO disconnected_connections (id, integration_id)"
+          + " SELECT :id, :integrationId WHERE EXISTS (SELECT 1 FROM integrations WHERE id = :integrationId)"
+          + " ON CONFLICT (id) DO NOTHING")
+  void disconnect(@Bind("integrationId") String integrationId, @Bind("id") String id);
 }

@@ -73,4 +73,18 @@ class ConnectionDaoTest {
     integrations.markDeleting(id);
     assertThat(connections.isLive(id, "c2-" + id)).isFalse();
   }
+
+  @Test
+  void aDisconnectedConnectionIdIsNeverInsertedAgain() {
+    connections.insertIfAbsent("c1-" + id, id, "acme");
+    connections.disconnect(id, "c1-" + id);
+    assertThat(connections.findByCustomer(id, "acme")).isEmpty();
+
+    assertThat(connections.insertIfAbsent("c1-" + id, id, "acme")).as("a late connect attempt").isZero();
+    assertThat(connections.findByCustomer(id, "acme")).isEmpty();
+    connections.disconnect(id, "c1-" + id); // a disconnect retried
+
+    assertThat(connections.insertIfAbsent("c2-" + id, id, "acme")).as("the customer connecting again").isEqualTo(1);
+    assertThat(connections.findByCustomer(id, "acme").orElseThrow().id()).isEqualTo("c2-" + id);
+  }
 }

@@ -141,7 +141,13 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
                                 "integration " + command.integrationId() + " does not exist")));
     connections.insertIfAbsent(command.connectionId(), command.integrationId(), command.customerId());
     Connection connection =
-        connections.findByCustomer(command.integrationId(), command.customerId()).orElseThrow();
+        connections
+            .findByCustomer(command.integrationId(), command.customerId())
+            .orElseThrow( // only an attempt that outlived its timeout gets here: nobody waits for its answer
+                () ->
+                    ApplicationFailure.newNonRetryableFailure(
+                        "connection " + command.connectionId() + " was disconnected while this connect attempt ran; nothing written",
+                        "ConnectionDisconnected"));
     DesiredSchedule desired = DesiredSchedule.of(connection, integration.scheduleConfig());
     gateway.apply(desired, fence(command.integrationId()), connections::isLive);
     return new ConnectResult(
@@ -150,9 +156,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
 
   @Override
   public boolean disconnect(DisconnectCommand command) {
-    List<String> ids = List.of(command.connectionId());
-    syncRuns.deleteForConnections(ids);
-    connections.delete(ids);
+    syncRuns.deleteForConnections(List.of(command.connectionId()));
+    connections.disconnect(command.integrationId(), command.connectionId());
     return gateway.delete(Names.scheduleId(command.integrationId(), command.customerId())) == Outcome.DELETED;
   }
 

@@ -1,6 +1,7 @@
 package dev.syncplane.temporal.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.syncplane.core.Connection;
@@ -30,9 +31,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fan-out's batch activity against the real dev server and PostgreSQL, in the one case the workflow's
- * serialization cannot cover: an attempt that outlived its timeout, still writing while the executor has
- * moved on to a disconnect.
+ * The executor's Schedule activities against the real dev server and PostgreSQL, in the one case the
+ * workflow's serialization cannot cover: an attempt that outlived its timeout, still writing while the
+ * executor has moved on to a disconnect.
  */
 class ScheduleActivitiesImplTest {
   private final Jdbi jdbi = TestPostgres.jdbi();
@@ -73,17 +74,7 @@ class ScheduleActivitiesImplTest {
             return super.apply(desired, committedVersion, live);
           }
         };
-    activities.set(
-        new ScheduleActivitiesImpl(
-            null,
-            integrations,
-            connections,
-            jdbi.onDemand(UpdateRunDao.class),
-            jdbi.onDemand(SyncRunDao.class),
-            lateWriter,
-            writers,
-            500,
-            new SyncplaneMetrics(new MetricRegistry())));
+    activities.set(activities(lateWriter));
     env.registerActivitiesImplementations(activities.get());
     ScheduleActivities batch =
         env.newActivityStub(
@@ -95,5 +86,36 @@ class ScheduleActivitiesImplTest {
     assertThat(plain.describe(Names.scheduleId(id, "acme"))).as("acme's Schedule, disconnected").isEmpty();
     assertThat(plain.describe(Names.scheduleId(id, "globex"))).as("globex's, still connected").isPresent();
     assertThat(connections.findByCustomer(id, "acme")).isEmpty();
+  }
+
+  @Test
+  void aConnectAttemptThatOutlivedADisconnectConnectsNothing() {
+    integrations.insert(id, "salesforce", "Zombie", 60_000, true);
+    ScheduleGateway gateway = ServiceHarness.gateway();
+    ScheduleActivitiesImpl activities = activities(gateway);
+    ConnectCommand connect = new ConnectCommand(id, "c-acme-" + id, "acme");
+    activities.connect(connect);
+    String scheduleId = Names.scheduleId(id, "acme");
+    assertThat(gateway.describe(scheduleId)).isPresent();
+
+    activities.disconnect(new DisconnectCommand(id, connect.connectionId(), "acme"));
+    // The connect's first attempt, which the executor gave up on before it ran the disconnect, runs now:
+    assertThatThrownBy(() -> activities.connect(connect)).hasMessageContaining("was disconnected while");
+
+    assertThat(connections.findByCustomer(id, "acme")).isEmpty();
+    assertThat(gateway.describe(scheduleId)).isEmpty();
+  }
+
+  private ScheduleActivitiesImpl activities(ScheduleGateway gateway) {
+    return new ScheduleActivitiesImpl(
+        null,
+        integrations,
+        connections,
+        jdbi.onDemand(UpdateRunDao.class),
+        jdbi.onDemand(SyncRunDao.class),
+        gateway,
+        writers,
+        500,
+        new SyncplaneMetrics(new MetricRegistry()));
   }
 }

@@ -81,8 +81,7 @@ public interface ConnectionDao {
    * here), in one statement, so that no late connect attempt inserts it again ({@link #insertIfAbsent}).
    */
   @SqlUpdate(
-      "WITH gone AS (DELETE FROM connections WHERE integration_id = :integrationId AND id = :id"
-          + " RETURNING id, integration_id),"
+      "WITH gone AS (DELETE FROM connections WHERE integration_id = :integrationId AND id = :id),"
           + " pruned AS (DELETE FROM disconnected_connections WHERE disconnected_at < now() - interval '7 days')"
           + " INSERT INTO disconnected_connections (id, integration_id)"
           + " SELECT :id, :integrationId WHERE EXISTS (SELECT 1 FROM integrations WHERE id = :integrationId)"

@@ -81,14 +81,18 @@ public final class ServiceHarness {
     return stubs;
   }
 
+  /** The test server's namespace, as every Schedule client here uses it. */
+  public static ScheduleClientOptions scheduleOptions() {
+    return ScheduleClientOptions.newBuilder().setNamespace("default").build();
+  }
+
   /** syncplane's own gateway to the test server's Schedules, without a rate budget. */
   public static dev.syncplane.temporal.schedules.ScheduleGateway gateway() {
-    return new dev.syncplane.temporal.schedules.ScheduleGateway(
-        stubs(), io.temporal.client.schedules.ScheduleClientOptions.newBuilder().setNamespace("default").build(), 0);
+    return new dev.syncplane.temporal.schedules.ScheduleGateway(stubs(), scheduleOptions(), 0);
   }
 
   public static ScheduleClient schedules() {
-    return ScheduleClient.newInstance(stubs(), ScheduleClientOptions.newBuilder().setNamespace("default").build());
+    return ScheduleClient.newInstance(stubs(), scheduleOptions());
   }
 
   public static WorkflowClient workflows() {

@@ -146,7 +146,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
             .orElseThrow( // only an attempt that outlived its timeout gets here: nobody waits for its answer
                 () ->
                     ApplicationFailure.newNonRetryableFailure(
-                        "connection " + command.connectionId() + " was disconnected while this connect attempt ran; nothing written",
+                        "connection " + command.connectionId()
+                            + " was disconnected while this connect attempt ran; nothing written",
                         "ConnectionDisconnected"));
     DesiredSchedule desired = DesiredSchedule.of(connection, integration.scheduleConfig());
     gateway.apply(desired, fence(command.integrationId()), connections::isLive);

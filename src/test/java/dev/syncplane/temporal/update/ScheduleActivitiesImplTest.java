@@ -18,7 +18,6 @@ import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.schedules.DesiredSchedule;
 import dev.syncplane.temporal.schedules.ScheduleGateway;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -58,14 +57,14 @@ class ScheduleActivitiesImplTest {
     ScheduleGateway plain = ServiceHarness.gateway();
     for (String customer : new String[] {"acme", "globex"}) {
       Connection c = connections.findByCustomer(id, customer).orElseThrow();
-      plain.apply(DesiredSchedule.of(c, config), () -> config.version(), connections::isLive);
+      plain.apply(DesiredSchedule.of(c, config), config::version, connections::isLive);
     }
 
     // The batch has read its page (both customers) and passed the fence; before it writes acme's Schedule,
     // the executor (having given up on this attempt) runs acme's disconnect: its rows, then its Schedule.
     AtomicReference<ScheduleActivitiesImpl> activities = new AtomicReference<>();
     ScheduleGateway lateWriter =
-        new ScheduleGateway(ServiceHarness.stubs(), ScheduleClientOptions.newBuilder().setNamespace("default").build(), 0) {
+        new ScheduleGateway(ServiceHarness.stubs(), ServiceHarness.scheduleOptions(), 0) {
           @Override
           public Outcome apply(DesiredSchedule desired, LongSupplier committedVersion, Predicate<Connection> live) {
             if (desired.connection().customerId().equals("acme")) {

@@ -21,7 +21,9 @@ import java.util.function.LongSupplier;
  * changing its own integration, against the floor: a bare update-with-start round trip on a no-op
  * workflow ({@link NoopWorkflow}, its worker in this process), same clients, same counts. Each level times the
  * floor first, once the fan-outs of the PUTs before it have ended (the floor has none, and should not share the
- * machine with ours), then the PUTs, whose own fan-outs are part of what they cost.
+ * machine with ours), then the PUTs, whose own fan-outs are part of what they cost; each of the two begins once
+ * the machine is quiet ({@link Bench#awaitQuiet}), so that neither is timed while the server still digests the
+ * other's work.
  */
 final class AcceptLatency {
   /**
@@ -78,10 +80,12 @@ final class AcceptLatency {
         String noopPrefix = prefix + "-noop" + clients + "-";
         IntFunction<LongSupplier> noop = k -> () -> timed(() -> noop(b.workflows, noopPrefix + k, k + 1));
         awaitFanOutsEnded(fleet, ids, lastUpdate);
+        Bench.awaitQuiet("the floor at " + clients + " client(s)");
         measure(clients, WARMUP_PER_CLIENT, noop); // start the no-op workflows
         Map<String, Double> cpu0 = ProcessCpu.now();
         List<Double> floor = measure(clients, perClient, noop);
         Map<String, Double> cpu1 = ProcessCpu.now();
+        Bench.awaitQuiet("the PUTs at " + clients + " client(s)");
         measure(clients, WARMUP_PER_CLIENT, put);
         Map<String, Double> cpu2 = ProcessCpu.now();
         List<Double> syncplane = measure(clients, perClient, put);

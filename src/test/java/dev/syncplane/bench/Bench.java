@@ -144,6 +144,7 @@ public final class Bench {
           continue;
         }
         log("== " + phase);
+        awaitQuiet(phase);
         switch (phase) {
           case "propagation" -> Propagation.run(bench);
           case "accept" -> AcceptLatency.run(bench);
@@ -206,6 +207,47 @@ public final class Bench {
   static void log(String message) {
     System.out.println(Instant.now() + " " + message);
     System.out.flush();
+  }
+
+  /** Quiet: the service, the dev server and PostgreSQL together under this many cores, {@value #QUIET_SECONDS} s running. */
+  static final double QUIET_CORES = 0.25;
+  static final int QUIET_SECONDS = 2;
+  static final Duration QUIET_PATIENCE = Duration.ofMinutes(3);
+
+  /**
+   * Waits, up to {@link #QUIET_PATIENCE}, until the machine is quiet, so that what an earlier step left the server
+   * to digest is not timed as part of the next one. After a propagation phase, the dev server goes on indexing
+   * the thousands of Schedules its twin fleet deleted for over a minute: a list-based drift run begun then listed
+   * 5,328 Schedules for 5,000 (4.75x where it measured 9.3x alone), and one begun right after the accept phase
+   * spent 5.1 s on repairs that take 0.5 s (1.72x), while the describe-each baseline, measured after it, met a
+   * quiet server. Logs how long it waited; never fails.
+   */
+  static void awaitQuiet(String before) {
+    long start = System.nanoTime();
+    long deadline = start + QUIET_PATIENCE.toNanos();
+    Map<String, Double> last = ProcessCpu.now();
+    double cores = Double.NaN;
+    int quiet = 0;
+    while (quiet < QUIET_SECONDS && System.nanoTime() < deadline) {
+      pause(1000);
+      Map<String, Double> now = ProcessCpu.now();
+      cores = busyCores(last, now, 1.0);
+      quiet = cores < QUIET_CORES ? quiet + 1 : 0;
+      last = now;
+    }
+    log((quiet >= QUIET_SECONDS ? "quiet" : "still busy (" + Figure.fmt(cores) + " cores), going on") + " after "
+        + Figure.fmt(seconds(System.nanoTime() - start)) + " s, before " + before);
+  }
+
+  /** Cores the processes under test (all but this JVM) used between two readings {@code seconds} apart. */
+  private static double busyCores(Map<String, Double> before, Map<String, Double> after, double seconds) {
+    double used = 0;
+    for (Map.Entry<String, Double> e : after.entrySet()) {
+      if (!e.getKey().equals("bench")) {
+        used += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+      }
+    }
+    return used / seconds;
   }
 
   static void pause(long millis) {

@@ -49,6 +49,7 @@ final class DriftScan {
     // syncplane, list-based
     drift(b.schedules, desired, drifted, 0);
     awaitListShows(b.schedules, id, desired, drifted);
+    Bench.awaitQuiet("the list-based run");
     long start = System.nanoTime();
     JsonNode report = Fleet.check(api.post("/api/v1/drift-repair?scan=list", null), 200);
     double listRun = Bench.seconds(System.nanoTime() - start);
@@ -58,6 +59,7 @@ final class DriftScan {
     // the baseline: describe each
     drift(b.schedules, desired, drifted, 1);
     awaitListShows(b.schedules, id, desired, drifted);
+    Bench.awaitQuiet("the describe-each baseline");
     AtomicInteger repaired = new AtomicInteger();
     double describeEach = Bench.seconds(ScheduleLoop.run(desired, b.parallelism, d -> {
       if (describeAndRepairRetried(b.schedules, d)) {
@@ -70,6 +72,7 @@ final class DriftScan {
     // syncplane, deep
     drift(b.schedules, desired, drifted, 2);
     awaitListShows(b.schedules, id, desired, drifted);
+    Bench.awaitQuiet("the deep run");
     start = System.nanoTime();
     JsonNode deepReport = Fleet.check(api.post("/api/v1/drift-repair?scan=deep", null), 200);
     double deepRun = Bench.seconds(System.nanoTime() - start);

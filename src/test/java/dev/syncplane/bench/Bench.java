@@ -225,28 +225,20 @@ public final class Bench {
     long start = System.nanoTime();
     long deadline = start + QUIET_PATIENCE.toNanos();
     Map<String, Double> last = ProcessCpu.now();
+    long lastAt = System.nanoTime();
     double cores = Double.NaN;
     int quiet = 0;
     while (quiet < QUIET_SECONDS && System.nanoTime() < deadline) {
       pause(1000);
       Map<String, Double> now = ProcessCpu.now();
-      cores = busyCores(last, now, 1.0);
+      long nowAt = System.nanoTime();
+      cores = ProcessCpu.coresUnderTest(last, now, nowAt - lastAt);
       quiet = cores < QUIET_CORES ? quiet + 1 : 0;
       last = now;
+      lastAt = nowAt;
     }
     log((quiet >= QUIET_SECONDS ? "quiet" : "still busy (" + Figure.fmt(cores) + " cores), going on") + " after "
         + Figure.fmt(seconds(System.nanoTime() - start)) + " s, before " + before);
-  }
-
-  /** Cores the processes under test (all but this JVM) used between two readings {@code seconds} apart. */
-  private static double busyCores(Map<String, Double> before, Map<String, Double> after, double seconds) {
-    double used = 0;
-    for (Map.Entry<String, Double> e : after.entrySet()) {
-      if (!e.getKey().equals("bench")) {
-        used += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
-      }
-    }
-    return used / seconds;
   }
 
   static void pause(long millis) {

@@ -23,12 +23,14 @@ final class ProcessCpu {
       Map.entry("service", "dev.syncplane.SyncplaneApplication"), Map.entry("temporal", "start-dev"),
       Map.entry("postgres", "postgres"));
   static final String JIT = "service JIT";
+  /** This JVM: the load, and the floor's worker. */
+  static final String BENCH = "bench";
 
   private ProcessCpu() {}
 
   static Map<String, Double> now() {
     Map<String, Double> used = new LinkedHashMap<>();
-    for (String g : new String[] {"service", JIT, "temporal", "postgres", "bench"}) {
+    for (String g : new String[] {"service", JIT, "temporal", "postgres", BENCH}) {
       used.put(g, 0.0);
     }
     long self = ProcessHandle.current().pid();
@@ -40,7 +42,7 @@ final class ProcessCpu {
         }
         try {
           String command = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
-          String group = Long.parseLong(pid) == self ? "bench" : GROUPS.stream()
+          String group = Long.parseLong(pid) == self ? BENCH : GROUPS.stream()
               .filter(g -> command.contains(g.getValue())).map(Map.Entry::getKey).findFirst().orElse(null);
           if (group == null) {
             continue;
@@ -68,6 +70,12 @@ final class ProcessCpu {
     after.forEach((g, s) -> ms.put(g, (s - before.getOrDefault(g, 0.0)) * 1000 / requests));
     ms.put("total", ms.values().stream().mapToDouble(Double::doubleValue).sum());
     return ms;
+  }
+
+  /** Cores the processes under test (all but this JVM) used, on average, between two readings {@code nanos} apart. */
+  static double coresUnderTest(Map<String, Double> before, Map<String, Double> after, long nanos) {
+    Map<String, Double> ms = perRequest(before, after, 1);
+    return (ms.get("total") - ms.get(BENCH)) / (nanos / 1e6);
   }
 
   static String describe(Map<String, Double> perRequest) {

@@ -121,13 +121,19 @@ public class ScheduleGateway {
         desired.scheduleId(),
         desired.toSchedule(),
         ScheduleOptions.newBuilder().setTypedSearchAttributes(desired.searchAttributes()).build());
-    boolean kept = false;
+    boolean kept;
     try {
       kept = live.test(desired.connection());
-    } finally {
-      if (!kept) {
+    } catch (RuntimeException | Error unreadable) {
+      try {
         delete(desired.scheduleId());
+      } catch (RuntimeException deleteFailed) {
+        unreadable.addSuppressed(deleteFailed); // the attempt fails for the read; the delete's failure rides along
       }
+      throw unreadable;
+    }
+    if (!kept) {
+      delete(desired.scheduleId());
     }
     return kept ? Outcome.CREATED : Outcome.GONE;
   }

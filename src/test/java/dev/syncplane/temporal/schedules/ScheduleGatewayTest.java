@@ -117,6 +117,26 @@ class ScheduleGatewayTest {
   }
 
   @Test
+  void aLivenessReadErrorIsNotHiddenByAFailingDelete() {
+    String id = desired(60_000, true, 2).scheduleId();
+    Predicate<Connection> dbDownAndInterrupted = c -> {
+      Thread.currentThread().interrupt(); // so the delete that follows fails too (gRPC: CANCELLED)
+      throw new IllegalStateException("PostgreSQL unreachable");
+    };
+
+    try {
+      assertThatThrownBy(() -> gateway.apply(desired(60_000, true, 2), committed(2), dbDownAndInterrupted))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("unreachable")
+          .satisfies(e -> assertThat(e.getSuppressed()).as("the delete's failure").hasSize(1));
+    } finally {
+      Thread.interrupted();
+    }
+    // The failed delete left it (the activity is retried; drift repair deletes a Schedule whose connection is gone).
+    assertThat(gateway.delete(id)).isEqualTo(Outcome.DELETED);
+  }
+
+  @Test
   void anUpdateOfAnExistingScheduleReadsNoLiveness() {
     gateway.apply(desired(60_000, true, 1), committed(1), LIVE);
     AtomicInteger asked = new AtomicInteger();

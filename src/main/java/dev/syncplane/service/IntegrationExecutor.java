@@ -25,12 +25,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a request to an integration's executor workflow through update-with-start (starting it if it is
  * not running) and waits a bounded time for the answer. Turns Temporal's failures into API answers.
  */
 public class IntegrationExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(IntegrationExecutor.class);
   static final int RETRY_AFTER_SECONDS = 5;
   private static final int DRAIN_RETRIES = 50;
 
@@ -79,6 +82,11 @@ public class IntegrationExecutor {
       } catch (RuntimeException e) {
         if (isBetweenRuns(e) && attempt < DRAIN_RETRIES) {
           sleep(100);
+          continue;
+        }
+        long backoffMs = Math.min(1_000, 100L << Math.min(attempt, 4));
+        if (isTurnedAway(e) && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) < deadline) {
+          sleep(backoffMs);
           continue;
         }
         throw translate(e);
@@ -134,6 +142,21 @@ public class IntegrationExecutor {
     return false;
   }
 
+  /**
+   * Temporal turned the update away for now and asks for it again: the workflow has too many updates in flight
+   * ({@code RESOURCE_EXHAUSTED}, {@code history.maxInFlightUpdates}), or the server aborted it before a worker
+   * accepted it ({@code UNAVAILABLE} "workflow update was aborted", a lost speculative workflow task; seen under
+   * concurrent PUTs from server 1.32). Sent again with the same update id within the request's wait, then 503.
+   */
+  static boolean isTurnedAway(Throwable e) {
+    return statusOf(e)
+        .map(s -> s.getCode() == Status.Code.RESOURCE_EXHAUSTED
+            || (s.getCode() == Status.Code.UNAVAILABLE
+                && s.getDescription() != null
+                && s.getDescription().contains("update was aborted")))
+        .orElse(false);
+  }
+
   /** Maps what Temporal said to what the API answers. */
   static RuntimeException translate(RuntimeException e) {
     Optional<ApplicationFailure> failure = applicationFailure(e);
@@ -154,6 +177,7 @@ public class IntegrationExecutor {
       }
     }
     if (isUnavailable(e)) {
+      LOG.warn("answering 503: Temporal said {}", statusOf(e).orElse(null));
       return new ApiException(
           ErrorCode.TEMPORAL_UNAVAILABLE,
           "Temporal did not answer; nothing was written. Retry the same request (with the same Idempotency-Key).",
@@ -164,16 +188,23 @@ public class IntegrationExecutor {
   }
 
   static boolean isUnavailable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StatusRuntimeException s) {
-        Status.Code code = s.getStatus().getCode();
-        return code == Status.Code.UNAVAILABLE
+    return statusOf(e)
+        .map(Status::getCode)
+        .map(code -> code == Status.Code.UNAVAILABLE
             || code == Status.Code.DEADLINE_EXCEEDED
             || code == Status.Code.RESOURCE_EXHAUSTED
-            || code == Status.Code.CANCELLED;
+            || code == Status.Code.CANCELLED)
+        .orElse(false);
+  }
+
+  /** The gRPC status nearest the top of the cause chain. */
+  private static Optional<Status> statusOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s) {
+        return Optional.of(s.getStatus());
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   private static Optional<ApplicationFailure> applicationFailure(Throwable e) {

@@ -1,0 +1,131 @@
+package dev.syncplane.service;
+
+import static dev.syncplane.support.Integrations.newId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.syncplane.SyncplaneConfiguration;
+import dev.syncplane.api.ApiException;
+import dev.syncplane.api.ErrorCode;
+import dev.syncplane.core.Commit;
+import dev.syncplane.core.IntegrationChange;
+import dev.syncplane.support.Integrations;
+import dev.syncplane.support.ServiceHarness;
+import dev.syncplane.temporal.update.ChangeCommand;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * How the executor answers when Temporal turns an update away, against the dev server and the service's own
+ * workers: the first update-with-starts are refused as Temporal refuses them (a client interceptor throws what the
+ * SDK throws), then the call goes through to the real executor workflow.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class IntegrationExecutorTest {
+  static final DropwizardAppExtension<SyncplaneConfiguration> APP = ServiceHarness.app();
+
+  private final Integrations integrations = new Integrations(ServiceHarness.api(APP), ServiceHarness.schedules());
+  private final AtomicInteger calls = new AtomicInteger();
+
+  /** An executor whose first {@code refusals} update-with-starts fail with {@code status}. */
+  private IntegrationExecutor refusing(int refusals, Status status) {
+    WorkflowClientInterceptorBase refuse = new WorkflowClientInterceptorBase() {
+      @Override
+      public WorkflowClientCallsInterceptor workflowClientCallsInterceptor(WorkflowClientCallsInterceptor next) {
+        return new WorkflowClientCallsInterceptorBase(next) {
+          @Override
+          public <R> WorkflowUpdateWithStartOutput<R> updateWithStart(WorkflowUpdateWithStartInput<R> input) {
+            if (calls.incrementAndGet() <= refusals) {
+              throw new WorkflowServiceException(
+                  WorkflowExecution.newBuilder().setWorkflowId(input.getWorkflowStartInput().getWorkflowId()).build(),
+                  input.getWorkflowStartInput().getWorkflowType(),
+                  new StatusRuntimeException(status));
+            }
+            return super.updateWithStart(input);
+          }
+        };
+      }
+    };
+    WorkflowClient client = WorkflowClient.newInstance(
+        ServiceHarness.stubs(),
+        WorkflowClientOptions.newBuilder()
+            .setNamespace(APP.getConfiguration().temporal.namespace)
+            .setInterceptors(refuse)
+            .build());
+    SyncplaneConfiguration.FanOut fanOut = APP.getConfiguration().fanOut;
+    return new IntegrationExecutor(client, fanOut.idleTimeoutMs, fanOut.minPassIntervalMs, fanOut.maxPassIntervalMs);
+  }
+
+  private Optional<Commit> change(IntegrationExecutor executor, String id, Duration wait) {
+    String updateId = UUID.randomUUID().toString();
+    ChangeCommand command = new ChangeCommand(updateId, id, new IntegrationChange("renamed", null, null), null, null);
+    return executor.submit(id, updateId, stub -> stub::change, command, Commit.class, wait);
+  }
+
+  @Test
+  void anUpdateTheServerAbortedIsSentAgainAndCommitsOnce() {
+    String id = integrations.create(newId("aborted"), 60_000);
+    IntegrationExecutor executor = refusing(2, Status.UNAVAILABLE.withDescription("workflow update was aborted"));
+
+    Optional<Commit> commit = change(executor, id, Duration.ofSeconds(10));
+
+    assertThat(calls).as("update-with-start calls").hasValue(3);
+    assertThat(commit).map(c -> c.integration().version()).contains(2L);
+    assertThat(integrations.get(id).get("version").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void aWorkflowWithTooManyUpdatesInFlightIsAskedAgain() {
+    String id = integrations.create(newId("in-flight"), 60_000);
+    IntegrationExecutor executor = refusing(2, Status.RESOURCE_EXHAUSTED.withDescription(
+        "limit on number of concurrent in-flight updates has been reached (10)"));
+
+    Optional<Commit> commit = change(executor, id, Duration.ofSeconds(10));
+
+    assertThat(calls).as("update-with-start calls").hasValue(3);
+    assertThat(commit).map(c -> c.integration().version()).contains(2L);
+  }
+
+  @Test
+  void anUpdateTurnedAwayUntilTheWaitEndsIs503AndWritesNothing() {
+    String id = integrations.create(newId("turned-away"), 60_000);
+    IntegrationExecutor executor = refusing(Integer.MAX_VALUE, Status.RESOURCE_EXHAUSTED.withDescription("busy"));
+
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> change(executor, id, Duration.ofSeconds(1)))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.TEMPORAL_UNAVAILABLE);
+          assertThat(e.retryAfterSeconds()).isPositive();
+        });
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(took).as("time to the 503").isLessThan(Duration.ofSeconds(2));
+    assertThat(calls.get()).as("asked again, with backoff").isBetween(3, 10);
+    assertThat(integrations.get(id).get("version").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aServerThatDoesNotAnswerIsNotAskedAgain() {
+    String id = integrations.create(newId("down"), 60_000);
+    IntegrationExecutor executor = refusing(Integer.MAX_VALUE, Status.UNAVAILABLE.withDescription("io exception"));
+
+    assertThatThrownBy(() -> change(executor, id, Duration.ofSeconds(10)))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TEMPORAL_UNAVAILABLE));
+    assertThat(calls).as("update-with-start calls").hasValue(1);
+  }
+}

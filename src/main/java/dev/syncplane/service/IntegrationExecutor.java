@@ -62,6 +62,7 @@ public class IntegrationExecutor {
       Class<R> resultClass,
       Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
+    boolean aborted = false; // an attempt Temporal aborted may have run the handler, and so committed
     for (int attempt = 0; ; attempt++) {
       try {
         UpdateIntegrationWorkflow stub = newStub(integrationId);
@@ -84,12 +85,13 @@ public class IntegrationExecutor {
           sleep(100);
           continue;
         }
+        aborted |= isAborted(e);
         long backoffMs = Math.min(1_000, 100L << Math.min(attempt, 4));
-        if (isTurnedAway(e) && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) < deadline) {
+        if ((isAborted(e) || isTooBusy(e)) && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) < deadline) {
           sleep(backoffMs);
           continue;
         }
-        throw translate(e);
+        throw translate(e, aborted);
       }
     }
   }
@@ -142,23 +144,35 @@ public class IntegrationExecutor {
     return false;
   }
 
-  /**
-   * Temporal turned the update away for now and asks for it again: the workflow has too many updates in flight
-   * ({@code RESOURCE_EXHAUSTED}, {@code history.maxInFlightUpdates}), or the server aborted it before a worker
-   * accepted it ({@code UNAVAILABLE} "workflow update was aborted", a lost speculative workflow task; seen under
-   * concurrent PUTs from server 1.32). Sent again with the same update id within the request's wait, then 503.
+  /*
+   * Two ways Temporal turns an update away and asks for it again. Both are sent again with the same update id
+   * (Temporal and the commit deduplicate it), 100 ms to 1 s apart, until the request's wait is spent; then 503.
    */
-  static boolean isTurnedAway(Throwable e) {
+
+  /** The workflow has too many updates in flight ({@code history.maxInFlightUpdates}), or the server is busy. */
+  private static boolean isTooBusy(Throwable e) {
+    return statusOf(e).map(s -> s.getCode() == Status.Code.RESOURCE_EXHAUSTED).orElse(false);
+  }
+
+  /**
+   * The server aborted the update before it was accepted: its speculative workflow task was lost (seen under
+   * concurrent PUTs from server 1.32). The handler may have run, and committed, in the lost task.
+   */
+  private static boolean isAborted(Throwable e) {
     return statusOf(e)
-        .map(s -> s.getCode() == Status.Code.RESOURCE_EXHAUSTED
-            || (s.getCode() == Status.Code.UNAVAILABLE
-                && s.getDescription() != null
-                && s.getDescription().contains("update was aborted")))
+        .map(s -> s.getCode() == Status.Code.UNAVAILABLE
+            && s.getDescription() != null
+            && s.getDescription().contains("update was aborted"))
         .orElse(false);
   }
 
   /** Maps what Temporal said to what the API answers. */
   static RuntimeException translate(RuntimeException e) {
+    return translate(e, false);
+  }
+
+  /** @param mayHaveCommitted an attempt was aborted by Temporal, so a 503 cannot say that nothing was written */
+  private static RuntimeException translate(RuntimeException e, boolean mayHaveCommitted) {
     Optional<ApplicationFailure> failure = applicationFailure(e);
     if (failure.isPresent()) {
       ApplicationFailure f = failure.get();
@@ -180,7 +194,10 @@ public class IntegrationExecutor {
       LOG.warn("answering 503: Temporal said {}", statusOf(e).orElse(null));
       return new ApiException(
           ErrorCode.TEMPORAL_UNAVAILABLE,
-          "Temporal did not answer; nothing was written. Retry the same request (with the same Idempotency-Key).",
+          mayHaveCommitted
+              ? "Temporal aborted the request before answering, so it may have been written: GET the integration"
+                  + " to see. A request sent with an Idempotency-Key can be retried with the same key; it applies once."
+              : "Temporal did not answer; nothing was written. Retry the same request (with the same Idempotency-Key).",
           java.util.List.of(),
           RETRY_AFTER_SECONDS);
     }

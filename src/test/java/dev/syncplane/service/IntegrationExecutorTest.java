@@ -111,6 +111,7 @@ class IntegrationExecutorTest {
         .isInstanceOfSatisfying(ApiException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.TEMPORAL_UNAVAILABLE);
           assertThat(e.retryAfterSeconds()).isPositive();
+          assertThat(e.getMessage()).contains("nothing was written");
         });
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
@@ -120,12 +121,28 @@ class IntegrationExecutorTest {
   }
 
   @Test
+  void anUpdateAbortedUntilTheWaitEndsIs503SayingItMayHaveBeenWritten() {
+    String id = integrations.create(newId("aborted-503"), 60_000);
+    IntegrationExecutor executor = refusing(Integer.MAX_VALUE, Status.UNAVAILABLE.withDescription("workflow update was aborted"));
+
+    assertThatThrownBy(() -> change(executor, id, Duration.ofSeconds(1)))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.TEMPORAL_UNAVAILABLE);
+          assertThat(e.getMessage()).contains("may have been written").doesNotContain("nothing was written");
+        });
+    assertThat(calls.get()).as("asked again, with backoff").isBetween(3, 10);
+  }
+
+  @Test
   void aServerThatDoesNotAnswerIsNotAskedAgain() {
     String id = integrations.create(newId("down"), 60_000);
     IntegrationExecutor executor = refusing(Integer.MAX_VALUE, Status.UNAVAILABLE.withDescription("io exception"));
 
     assertThatThrownBy(() -> change(executor, id, Duration.ofSeconds(10)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TEMPORAL_UNAVAILABLE));
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.TEMPORAL_UNAVAILABLE);
+          assertThat(e.getMessage()).contains("nothing was written");
+        });
     assertThat(calls).as("update-with-start calls").hasValue(1);
   }
 }

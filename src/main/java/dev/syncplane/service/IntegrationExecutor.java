@@ -85,9 +85,10 @@ public class IntegrationExecutor {
           sleep(100);
           continue;
         }
-        aborted |= isAborted(e);
+        boolean abortedNow = isAborted(e);
+        aborted |= abortedNow;
         long backoffMs = Math.min(1_000, 100L << Math.min(attempt, 4));
-        if ((isAborted(e) || isTooBusy(e)) && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) < deadline) {
+        if ((abortedNow || isTooBusy(e)) && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) < deadline) {
           sleep(backoffMs);
           continue;
         }
@@ -145,8 +146,10 @@ public class IntegrationExecutor {
   }
 
   /*
-   * Two ways Temporal turns an update away and asks for it again. Both are sent again with the same update id
-   * (Temporal and the commit deduplicate it), 100 ms to 1 s apart, until the request's wait is spent; then 503.
+   * Two ways Temporal turns an update away and asks for it again. The SDK already retries each call for
+   * temporal.rpcRetrySeconds (2 s), too short to outlast them, and a longer setting would also delay the 503 of a
+   * server that is down. So once the SDK gives up, the update is sent again with the same update id (Temporal and
+   * the commit deduplicate it), 100 ms to 1 s apart, until the request's wait is spent; then 503.
    */
 
   /** The workflow has too many updates in flight ({@code history.maxInFlightUpdates}), or the server is busy. */

@@ -74,7 +74,10 @@ final class AcceptLatency {
       int warmup = b.sizes.acceptWarmup();
       Bench.log("warming both paths: " + warmup + " requests each, " + most + " clients");
       warm("floor", warmup, most, k -> () -> timed(() -> noop(b.workflows, warmPrefix + k, k + 1)));
-      warm("PUT", warmup, most, put);
+      Map<String, ProcessCpu.ThreadCpu> threads0 = ProcessCpu.serviceThreads();
+      int warmed = warm("PUT", warmup, most, put);
+      Bench.log("warm-up PUT, the service's threads: "
+          + ProcessCpu.describe(ProcessCpu.threadsPerRequest(threads0, ProcessCpu.serviceThreads(), warmed)));
       for (int clients : b.sizes.clients()) {
         int perClient = Math.max(10, REQUESTS_PER_LEVEL / clients);
         String noopPrefix = prefix + "-noop" + clients + "-";
@@ -88,9 +91,11 @@ final class AcceptLatency {
         Bench.awaitQuiet("the PUTs at " + clients + " client(s)");
         measure(clients, WARMUP_PER_CLIENT, put);
         Map<String, Double> cpu2 = ProcessCpu.now();
+        Map<String, ProcessCpu.ThreadCpu> threads2 = ProcessCpu.serviceThreads();
         List<Double> syncplane = measure(clients, perClient, put);
         Map<String, Double> floorCpu = ProcessCpu.perRequest(cpu0, cpu1, floor.size());
         Map<String, Double> putCpu = ProcessCpu.perRequest(cpu2, ProcessCpu.now(), syncplane.size());
+        Map<String, Double> putThreads = ProcessCpu.threadsPerRequest(threads2, ProcessCpu.serviceThreads(), syncplane.size());
         String note = clients * perClient + " requests each; ms";
         Bench.log(clients + " clients: PUT p50 " + Figure.fmt(Bench.median(syncplane)) + " p99 " + Figure.fmt(Bench.percentile(syncplane, 99))
             + " ms; floor p50 " + Figure.fmt(Bench.median(floor)) + " p99 " + Figure.fmt(Bench.percentile(floor, 99)) + " ms");
@@ -100,6 +105,7 @@ final class AcceptLatency {
             "update-with-start floor p99", Bench.percentile(floor, 99), note));
         Bench.log(clients + " clients, floor: " + ProcessCpu.describe(floorCpu));
         Bench.log(clients + " clients, PUT: " + ProcessCpu.describe(putCpu));
+        Bench.log(clients + " clients, PUT, the service's threads: " + ProcessCpu.describe(putThreads));
         b.figures.add(Figure.info("accept", clients + " client(s): CPU per PUT, all processes", putCpu.get("total"), "ms",
             "CPU per floor request", floorCpu.get("total"), "PUT: " + ProcessCpu.describe(putCpu)
                 + "; floor: " + ProcessCpu.describe(floorCpu)));
@@ -153,14 +159,20 @@ final class AcceptLatency {
     }
   }
 
-  /** {@code requests} from {@code clients} clients in {@value #WARMUP_ROUNDS} rounds, each logged with its p50 and CPU. */
-  private static void warm(String path, int requests, int clients, IntFunction<LongSupplier> request) {
+  /**
+   * {@code requests} from {@code clients} clients in {@value #WARMUP_ROUNDS} rounds, each logged with its p50 and CPU;
+   * how many it made.
+   */
+  private static int warm(String path, int requests, int clients, IntFunction<LongSupplier> request) {
+    int made = 0;
     for (int round = 0; round < WARMUP_ROUNDS; round++) {
       Map<String, Double> before = ProcessCpu.now();
       List<Double> latencies = measure(clients, requests / WARMUP_ROUNDS / clients, request);
+      made += latencies.size();
       Bench.log("warm-up " + path + " " + (round + 1) + "/" + WARMUP_ROUNDS + ": p50 " + Figure.fmt(Bench.median(latencies))
           + " ms; " + ProcessCpu.describe(ProcessCpu.perRequest(before, ProcessCpu.now(), latencies.size())));
     }
+    return made;
   }
 
   private static long timed(Runnable call) {

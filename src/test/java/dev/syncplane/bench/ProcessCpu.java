@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 /**
  * CPU seconds used so far by the processes of the benchmark, from {@code /proc}: the service (its JIT compiler
  * threads apart), the Temporal dev server, PostgreSQL, and the benchmark's own JVM (the load, and the floor's
- * worker). On 2 cores every process shares, latency under load follows the CPU each request costs.
+ * worker). On 2 cores every process shares, latency under load follows the CPU each request costs. Within the
+ * service, {@link #serviceThreads} splits its CPU by what its threads do, from their names.
  */
 final class ProcessCpu {
   /**
@@ -23,6 +24,21 @@ final class ProcessCpu {
       Map.entry("service", "dev.syncplane.SyncplaneApplication"), Map.entry("temporal", "start-dev"),
       Map.entry("postgres", "postgres"));
   static final String JIT = "service JIT";
+  private static final String JIT_THREADS = "JIT";
+  /**
+   * The service's threads by what they do, and what their names (as /proc shows them: 15 characters) contain, in
+   * order: the first match wins, and a thread that matches none is "other".
+   */
+  private static final List<Map.Entry<String, List<String>>> THREADS = List.of(
+      Map.entry(JIT_THREADS, List.of("CompilerThre")),
+      Map.entry("HTTP (Jetty: request, JSON, the update-with-start call)", List.of("dw-")),
+      Map.entry("workflow tasks", List.of("Workflow Execut", "workflow-method", "workflow-thread", "update ")),
+      Map.entry("local activities (the commit)", List.of("Local Activity", "LocalActivity")),
+      Map.entry("activities (passes)", List.of("Activity Execut", "schedule-writer")),
+      Map.entry("gRPC I/O", List.of("grpc-")),
+      Map.entry("pollers", List.of("Poller")),
+      Map.entry("GC", List.of("GC Thread", "G1 ")));
+  private static final String OTHER_THREADS = "other";
   /** This JVM: the load, and the floor's worker. */
   static final String BENCH = "bench";
 
@@ -47,9 +63,10 @@ final class ProcessCpu {
           if (group == null) {
             continue;
           }
-          double cpu = seconds(proc.resolve("stat"), group.equals("postgres"));
+          double cpu = seconds(Files.readString(proc.resolve("stat")), group.equals("postgres"));
           if (group.equals("service")) {
-            double jit = jitSeconds(proc);
+            double jit = threads(proc).values().stream().filter(t -> t.group().equals(JIT_THREADS))
+                .mapToDouble(ThreadCpu::seconds).sum();
             used.merge(JIT, jit, Double::sum);
             cpu -= jit;
           }
@@ -84,31 +101,79 @@ final class ProcessCpu {
     return s.append(" ms CPU per request").toString();
   }
 
-  private static double jitSeconds(Path proc) throws IOException {
-    double jit = 0;
-    try (Stream<Path> threads = Files.list(proc.resolve("task"))) {
-      for (Path thread : (Iterable<Path>) threads::iterator) {
+  /** One thread of the service: its group in {@link #THREADS}, and the CPU seconds it has used so far. */
+  record ThreadCpu(String group, double seconds) {}
+
+  /**
+   * The service's threads, by thread id (JIT included, unlike {@link #now}'s "service"); empty if no service runs.
+   * Read it around a stretch of load, and {@link #threadsPerRequest} splits what that load cost.
+   */
+  static Map<String, ThreadCpu> serviceThreads() {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      String self = Long.toString(ProcessHandle.current().pid());
+      for (Path proc : (Iterable<Path>) procs::iterator) {
+        String pid = proc.getFileName().toString();
+        if (!pid.chars().allMatch(Character::isDigit) || pid.equals(self)) {
+          continue;
+        }
+        try {
+          if (Files.readString(proc.resolve("cmdline")).contains(GROUPS.get(0).getValue())) {
+            return threads(proc);
+          }
+        } catch (IOException gone) {
+          // the process ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.of();
+  }
+
+  /**
+   * CPU milliseconds per request of the service's threads between two readings, per group and in all ("total"):
+   * each thread's own difference, so that a thread that ended meanwhile (the SDK's and the pools' threads come and
+   * go) takes nothing away from its group; what it used after the first reading is lost, an undercount. A thread
+   * id seen again with less CPU is a new thread, and counts from 0.
+   */
+  static Map<String, Double> threadsPerRequest(Map<String, ThreadCpu> before, Map<String, ThreadCpu> after, int requests) {
+    Map<String, Double> ms = new LinkedHashMap<>();
+    THREADS.forEach(t -> ms.put(t.getKey(), 0.0));
+    ms.put(OTHER_THREADS, 0.0);
+    after.forEach((tid, t) -> {
+      ThreadCpu then = before.get(tid);
+      double used = then != null && then.seconds() <= t.seconds() ? t.seconds() - then.seconds() : t.seconds();
+      ms.merge(t.group(), used * 1000 / requests, Double::sum);
+    });
+    ms.put("total", ms.values().stream().mapToDouble(Double::doubleValue).sum());
+    return ms;
+  }
+
+  private static Map<String, ThreadCpu> threads(Path proc) throws IOException {
+    Map<String, ThreadCpu> threads = new LinkedHashMap<>();
+    try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+      for (Path thread : (Iterable<Path>) tasks::iterator) {
         try {
           String stat = Files.readString(thread.resolve("stat"));
-          if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains("CompilerThre")) {
-            jit += seconds(thread.resolve("stat"), false);
-          }
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String group = THREADS.stream().filter(t -> t.getValue().stream().anyMatch(name::contains))
+              .map(Map.Entry::getKey).findFirst().orElse(OTHER_THREADS);
+          threads.put(thread.getFileName().toString(), new ThreadCpu(group, seconds(stat, false)));
         } catch (IOException gone) {
           // the thread ended meanwhile: skip it, not the whole process (that once charged a level with all of the
           // service's CPU so far)
         }
       }
     }
-    return jit;
+    return threads;
   }
 
   /**
-   * utime + stime of a /proc/…/stat file, in seconds (clock ticks of 1/100 s); with {@code children}, plus the
+   * utime + stime from the text of a /proc/…/stat file, in seconds (clock ticks of 1/100 s); with {@code children}, plus the
    * CPU of its children that ended (cutime + cstime): PostgreSQL runs a process per connection, and the pool
    * closes some of them now and then, whose CPU would otherwise drop out of the sum (a level once read -6 ms).
    */
-  private static double seconds(Path stat, boolean children) throws IOException {
-    String text = Files.readString(stat);
+  private static double seconds(String text, boolean children) {
     String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     if (children) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,9 @@ final class ProcessCpu {
    * Each group and what its processes' command lines contain, in order: the first match wins (the service's
    * classpath names postgres too). This JVM is "bench".
    */
+  private static final String SERVICE = "service";
   private static final List<Map.Entry<String, String>> GROUPS = List.of(
-      Map.entry("service", "dev.syncplane.SyncplaneApplication"), Map.entry("temporal", "start-dev"),
+      Map.entry(SERVICE, "dev.syncplane.SyncplaneApplication"), Map.entry("temporal", "start-dev"),
       Map.entry("postgres", "postgres"));
   static final String JIT = "service JIT";
   private static final String JIT_THREADS = "JIT";
@@ -46,9 +48,32 @@ final class ProcessCpu {
 
   static Map<String, Double> now() {
     Map<String, Double> used = new LinkedHashMap<>();
-    for (String g : new String[] {"service", JIT, "temporal", "postgres", BENCH}) {
+    for (String g : new String[] {SERVICE, JIT, "temporal", "postgres", BENCH}) {
       used.put(g, 0.0);
     }
+    for (Proc proc : processes()) {
+      try {
+        double cpu = seconds(Files.readString(proc.dir().resolve("stat")), proc.group().equals("postgres"));
+        if (proc.group().equals(SERVICE)) {
+          double jit = threads(proc.dir()).values().stream().filter(t -> t.group().equals(JIT_THREADS))
+              .mapToDouble(ThreadCpu::seconds).sum();
+          used.merge(JIT, jit, Double::sum);
+          cpu -= jit;
+        }
+        used.merge(proc.group(), cpu, Double::sum);
+      } catch (IOException | RuntimeException gone) {
+        // the process ended meanwhile
+      }
+    }
+    return used;
+  }
+
+  /** A process of the benchmark: its /proc directory, and its group ({@link #GROUPS}, or {@link #BENCH}). */
+  private record Proc(Path dir, String group) {}
+
+  /** The processes of the benchmark now running, each with its group; the others are left out. */
+  private static List<Proc> processes() {
+    List<Proc> found = new ArrayList<>();
     long self = ProcessHandle.current().pid();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path proc : (Iterable<Path>) procs::iterator) {
@@ -60,25 +85,17 @@ final class ProcessCpu {
           String command = Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
           String group = Long.parseLong(pid) == self ? BENCH : GROUPS.stream()
               .filter(g -> command.contains(g.getValue())).map(Map.Entry::getKey).findFirst().orElse(null);
-          if (group == null) {
-            continue;
+          if (group != null) {
+            found.add(new Proc(proc, group));
           }
-          double cpu = seconds(Files.readString(proc.resolve("stat")), group.equals("postgres"));
-          if (group.equals("service")) {
-            double jit = threads(proc).values().stream().filter(t -> t.group().equals(JIT_THREADS))
-                .mapToDouble(ThreadCpu::seconds).sum();
-            used.merge(JIT, jit, Double::sum);
-            cpu -= jit;
-          }
-          used.merge(group, cpu, Double::sum);
-        } catch (IOException | RuntimeException gone) {
+        } catch (IOException gone) {
           // the process ended meanwhile
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return used;
+    return found;
   }
 
   /** CPU milliseconds per request between two readings, per group and in all ("total"). */
@@ -109,23 +126,14 @@ final class ProcessCpu {
    * Read it around a stretch of load, and {@link #threadsPerRequest} splits what that load cost.
    */
   static Map<String, ThreadCpu> serviceThreads() {
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      String self = Long.toString(ProcessHandle.current().pid());
-      for (Path proc : (Iterable<Path>) procs::iterator) {
-        String pid = proc.getFileName().toString();
-        if (!pid.chars().allMatch(Character::isDigit) || pid.equals(self)) {
-          continue;
-        }
+    for (Proc proc : processes()) {
+      if (proc.group().equals(SERVICE)) {
         try {
-          if (Files.readString(proc.resolve("cmdline")).contains(GROUPS.get(0).getValue())) {
-            return threads(proc);
-          }
+          return threads(proc.dir());
         } catch (IOException gone) {
-          // the process ended meanwhile
+          // the service ended meanwhile
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return Map.of();
   }
@@ -137,16 +145,15 @@ final class ProcessCpu {
    * id seen again with less CPU is a new thread, and counts from 0.
    */
   static Map<String, Double> threadsPerRequest(Map<String, ThreadCpu> before, Map<String, ThreadCpu> after, int requests) {
-    Map<String, Double> ms = new LinkedHashMap<>();
-    THREADS.forEach(t -> ms.put(t.getKey(), 0.0));
-    ms.put(OTHER_THREADS, 0.0);
+    Map<String, Double> used = new LinkedHashMap<>();
+    THREADS.forEach(t -> used.put(t.getKey(), 0.0));
+    used.put(OTHER_THREADS, 0.0);
     after.forEach((tid, t) -> {
       ThreadCpu then = before.get(tid);
-      double used = then != null && then.seconds() <= t.seconds() ? t.seconds() - then.seconds() : t.seconds();
-      ms.merge(t.group(), used * 1000 / requests, Double::sum);
+      used.merge(t.group(), then != null && then.seconds() <= t.seconds() ? t.seconds() - then.seconds() : t.seconds(),
+          Double::sum);
     });
-    ms.put("total", ms.values().stream().mapToDouble(Double::doubleValue).sum());
-    return ms;
+    return perRequest(Map.of(), used, requests);
   }
 
   private static Map<String, ThreadCpu> threads(Path proc) throws IOException {

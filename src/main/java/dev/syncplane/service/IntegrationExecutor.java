@@ -193,13 +193,15 @@ public class IntegrationExecutor {
         return new ApiException(ErrorCode.INTEGRATION_DELETING, "the integration is being deleted");
       }
     }
-    if (isUnavailable(e)) {
+    // A server that failed inside the call (INTERNAL, UNKNOWN) may or may not have applied it.
+    boolean failedInside = isServerFailure(e);
+    if (isUnavailable(e) || failedInside) {
       LOG.warn("answering 503: Temporal said {}", statusOf(e).orElse(null));
       return new ApiException(
           ErrorCode.TEMPORAL_UNAVAILABLE,
-          mayHaveCommitted
-              ? "Temporal aborted the request before answering, so it may have been written: GET the integration"
-                  + " to see. A request sent with an Idempotency-Key can be retried with the same key; it applies once."
+          mayHaveCommitted || failedInside
+              ? "Temporal failed or aborted the request before answering, so a change may have been written: GET the"
+                  + " integration to see. A request sent with an Idempotency-Key can be retried with the same key; it applies once."
               : "Temporal did not answer; nothing was written. Retry the same request (with the same Idempotency-Key).",
           java.util.List.of(),
           RETRY_AFTER_SECONDS);
@@ -214,6 +216,14 @@ public class IntegrationExecutor {
             || code == Status.Code.DEADLINE_EXCEEDED
             || code == Status.Code.RESOURCE_EXHAUSTED
             || code == Status.Code.CANCELLED)
+        .orElse(false);
+  }
+
+  /** Temporal answered that it failed inside ({@code INTERNAL}, or an error it could not classify). */
+  private static boolean isServerFailure(Throwable e) {
+    return statusOf(e)
+        .map(Status::getCode)
+        .map(code -> code == Status.Code.INTERNAL || code == Status.Code.UNKNOWN)
         .orElse(false);
   }
 

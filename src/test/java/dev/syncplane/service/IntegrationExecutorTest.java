@@ -136,6 +136,17 @@ class IntegrationExecutorTest {
   }
 
   @Test
+  void aServerThatFailsInsideTheCallIs503SayingItMayHaveBeenWritten() {
+    String id = integrations.create(newId("failed-inside"), 60_000);
+    IntegrationExecutor executor = refusing(Integer.MAX_VALUE, Status.INTERNAL.withDescription("operation failed. Error interrupted (9)"));
+
+    assertThat(unavailable(executor, id, Duration.ofSeconds(10)))
+        .contains("may have been written")
+        .doesNotContain("nothing was written");
+    assertThat(calls).as("update-with-start calls").hasValue(1);
+  }
+
+  @Test
   void aServerThatDoesNotAnswerIsNotAskedAgain() {
     String id = integrations.create(newId("down"), 60_000);
     IntegrationExecutor executor = refusing(Integer.MAX_VALUE, Status.UNAVAILABLE.withDescription("io exception"));

@@ -145,24 +145,23 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     IntegrationExecutor executor = new IntegrationExecutor(
         client, config.fanOut.idleTimeoutMs, config.fanOut.minPassIntervalMs, config.fanOut.maxPassIntervalMs);
     SyncplaneConfiguration.DriftRepair drift = config.driftRepair;
+    DriftSettings driftSettings = new DriftSettings(drift.interval.toMilliseconds(), drift.deepScanEvery, drift.maxIdsInReport);
     if (temporal.workersEnabled) {
-      StoreActivitiesImpl store = new StoreActivitiesImpl(commits, integrations, connections, updates, syncRuns, metrics);
       TemporalWorkers workers =
           new TemporalWorkers(
               client,
-              store,
+              new StoreActivitiesImpl(commits, updates, syncRuns),
               new ScheduleActivitiesImpl(
-                  store,
                   integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize, metrics),
               new SyncActivitiesImpl(integrations, connections, syncRuns, connectors, metrics),
               new DriftActivitiesImpl(
-                  new DriftSettings(drift.interval.toMilliseconds(), drift.deepScanEvery, drift.maxIdsInReport),
+                  driftSettings,
                   new DriftScanner(integrations, connections, updates, gateway, drift.pageSize),
                   executor,
                   driftReports,
                   metrics,
                   env.getObjectMapper()),
-              drift.enabled ? () -> DriftRepairStarter.ensureRunning(client) : () -> {},
+              drift.enabled ? new DriftRepairStarter(client, driftSettings) : () -> {},
               Duration.ofMillis(drift.ensureRunningEvery.toMilliseconds()));
       env.lifecycle().manage(workers);
       env.healthChecks().register("temporal-workers", workers.healthCheck());

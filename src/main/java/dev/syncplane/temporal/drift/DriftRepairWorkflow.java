@@ -10,7 +10,7 @@ import io.temporal.workflow.WorkflowMethod;
 /**
  * The backstop, workflow id {@code drift-repair} (one per namespace; the service starts it at boot if it
  * is not running). Every {@code driftRepair.interval} it compares the DB with the Schedules in Temporal
- * and has each drifted integration's executor repair it. From the CLI:
+ * and has each drifted integration's UpdateIntegrationWorkflow repair it. From the CLI:
  * {@code temporal workflow signal --workflow-id drift-repair --name repairNow},
  * {@code temporal workflow query --workflow-id drift-repair --type lastReport},
  * {@code temporal workflow update execute --workflow-id drift-repair --name repair} (add
@@ -21,6 +21,14 @@ public interface DriftRepairWorkflow {
 
   @WorkflowMethod
   void run(DriftRepairInput input);
+
+  /**
+   * The {@code driftRepair} settings a replica started with (sent by {@link DriftRepairStarter} at its start): they
+   * apply at once, so a shorter interval takes effect at most one new interval later, not after the run already
+   * planned with the old one.
+   */
+  @SignalMethod
+  void settingsChanged(DriftSettings settings);
 
   /** A deep scan of everything, now. */
   @SignalMethod

@@ -1,6 +1,7 @@
 package dev.syncplane.temporal.drift;
 
 import dev.syncplane.core.Ids;
+import dev.syncplane.temporal.Waits;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
 
 /**
  * The drift-repair loop: wait for the interval or a request; scan; let each suspect integration's
- * executor confirm and repair; store the report. Continues as new every {@link #CYCLES_PER_RUN} runs (or
+ * UpdateIntegrationWorkflow confirm and repair; store the report. Continues as new every {@link #CYCLES_PER_RUN} runs (or
  * when Temporal suggests it), carrying the last report and the next due time.
  */
 public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
@@ -63,6 +64,8 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
   private int onDemandFinished;
   private int scans;
   private String resumeAfter;
+  /** Settings a replica announced at its start ({@link #settingsChanged}), not applied yet. */
+  private DriftSettings announced;
 
   @WorkflowInit
   public DriftRepairWorkflowImpl(DriftRepairInput input) {
@@ -87,7 +90,14 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
         }
       }
       long wait = Math.max(0, nextRunAt - Workflow.currentTimeMillis());
-      Workflow.await(Duration.ofMillis(wait), this::pending);
+      Waits.until(Duration.ofMillis(wait), () -> pending() || announced != null);
+      if (announced != null) {
+        // A replica started with these settings: a shorter interval applies now, not after the run already planned.
+        settings = announced;
+        announced = null;
+        nextRunAt = Math.min(nextRunAt, Workflow.currentTimeMillis() + settings.intervalMs());
+        continue;
+      }
       if (onDemandRequested) {
         boolean deep = onDemandDeep;
         onDemandRequested = false;
@@ -175,6 +185,13 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
 
   private boolean pending() {
     return onDemandRequested || !integrationsRequested.isEmpty();
+  }
+
+  @Override
+  public void settingsChanged(DriftSettings settings) {
+    if (settings != null && settings.intervalMs() > 0) {
+      announced = settings;
+    }
   }
 
   @Override

@@ -5,27 +5,21 @@ import dev.syncplane.temporal.drift.RepairCommand;
 import io.temporal.activity.ActivityInterface;
 
 /**
- * The executor's Schedule writes. Only ever called by UpdateIntegrationWorkflow, one at a time per
- * integration; each write is fenced by the integration's committed version, read right before it
- * ({@code ScheduleGateway.apply}), so even an attempt that outlived its timeout cannot put an older config back.
+ * The Schedule writes of UpdateIntegrationWorkflow. Only ever called by it, one at a time per integration; each
+ * write is fenced by the integration's committed version, read right before it ({@code ScheduleGateway.apply}),
+ * so even an attempt that outlived its timeout cannot put an older config back.
  */
 @ActivityInterface
 public interface ScheduleActivities {
 
   /**
-   * Begins a fan-out pass (as {@link StoreActivities#beginFanOut}), applies it to the first page of the
-   * integration's Schedules, and finishes the pass (as {@link StoreActivities#finishFanOut}) if that page was the
-   * last. Most integrations fit in one page: their whole pass is this one activity.
+   * Begins a fan-out pass at the newest committed version, applies it to the first page of the integration's
+   * Schedules, and finishes the pass if that page was the last. Most integrations fit in one page: their whole
+   * pass is this one activity.
    */
   FirstBatch beginPass(String integrationId);
 
-  /** Applies the newest committed config to one page of the integration's Schedules. */
-  BatchResult fanOutBatch(BatchRequest request);
-
-  /**
-   * {@link #fanOutBatch}, and if that page was the last, finishes the pass at {@code passVersion} (as {@link
-   * StoreActivities#finishFanOut}): a pass's last page and its finish in one activity, not two.
-   */
+  /** Applies the newest committed config to the next page and, if that page was the last, finishes the pass. */
   BatchResult continuePass(BatchRequest request, long passVersion);
 
   ConnectResult connect(ConnectCommand command);

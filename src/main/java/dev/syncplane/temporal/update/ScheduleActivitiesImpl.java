@@ -21,6 +21,7 @@ import dev.syncplane.temporal.schedules.ScheduleGateway.Outcome;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,11 +33,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
-public class ScheduleActivitiesImpl implements ScheduleActivities {
+public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
   /** How many created Schedule ids a batch result lists. */
   static final int SAMPLE = 20;
 
-  private final StoreActivities store;
   private final IntegrationDao integrations;
   private final ConnectionDao connections;
   private final UpdateRunDao updates;
@@ -48,12 +48,10 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
   private final SyncplaneMetrics metrics;
 
   /**
-   * @param store the DB steps of a pass that {@link #beginPass} takes too
    * @param writers the shared pool that bounds how many Schedule writes run at once, across integrations
    * @param batchSize connections per batch activity
    */
   public ScheduleActivitiesImpl(
-      StoreActivities store,
       IntegrationDao integrations,
       ConnectionDao connections,
       UpdateRunDao updates,
@@ -62,7 +60,6 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
       ExecutorService writers,
       int batchSize,
       SyncplaneMetrics metrics) {
-    this.store = store;
     this.integrations = integrations;
     this.connections = connections;
     this.updates = updates;
@@ -76,20 +73,60 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
 
   @Override
   public FirstBatch beginPass(String integrationId) {
-    return FirstBatch.of(integrationId, store::beginFanOut, this::fanOutBatch, store::finishFanOut);
+    return beginPass(integrationId, this);
   }
 
   @Override
   public BatchResult continuePass(BatchRequest request, long passVersion) {
-    return BatchResult.continuePass(request, passVersion, this::fanOutBatch, store::finishFanOut);
+    return continuePass(request, passVersion, this);
+  }
+
+  /**
+   * Begins a pass at the newest committed version, writes its first page and, if that page was the last,
+   * finishes the pass.
+   */
+  static FirstBatch beginPass(String integrationId, PassSteps steps) {
+    FanOutStart pass = steps.begin(integrationId);
+    if (!pass.exists()) {
+      return new FirstBatch(pass, null);
+    }
+    return new FirstBatch(pass, continuePass(new BatchRequest(integrationId, null, 0), pass.version(), steps));
+  }
+
+  /** Writes the page {@code request} asks for and, if it was the last, finishes the pass at {@code passVersion}. */
+  static BatchResult continuePass(BatchRequest request, long passVersion, PassSteps steps) {
+    BatchResult batch = steps.write(request);
+    if (batch.done()) {
+      steps.finish(request.integrationId(), passVersion);
+    }
+    return batch;
   }
 
   @Override
-  public BatchResult fanOutBatch(BatchRequest request) {
+  public FanOutStart begin(String integrationId) {
+    Optional<Integration> integration =
+        integrations.find(integrationId).filter(i -> i.state() == IntegrationState.ACTIVE);
+    if (integration.isEmpty()) {
+      return new FanOutStart(false, 0, 0);
+    }
+    long version = integration.get().version();
+    int total = connections.count(integrationId);
+    updates.beginPropagation(integrationId, version, total);
+    return new FanOutStart(true, version, total);
+  }
+
+  @Override
+  public void finish(String integrationId, long version) {
+    // Each run this pass completed reports its commit-to-applied time; a retried attempt finds none left.
+    updates.finishPropagation(integrationId, version).forEach(ms -> metrics.updatePropagated(Duration.ofMillis(ms)));
+  }
+
+  @Override
+  public BatchResult write(BatchRequest request) {
     Optional<Integration> integration =
         integrations.find(request.integrationId()).filter(i -> i.state() == IntegrationState.ACTIVE);
     if (integration.isEmpty()) {
-      return new BatchResult(request.afterConnectionId(), true, 0, 0, 0, 0, 0, List.of());
+      return new BatchResult(request.afterConnectionId(), true, 0, 0, 0, 0, List.of());
     }
     // Re-read the newest committed config for every batch: a batch never writes an older one.
     ScheduleConfig config = integration.get().scheduleConfig();
@@ -122,7 +159,6 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
         config.version(),
         page.size(),
         updated,
-        0,
         newer,
         created);
   }
@@ -178,7 +214,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities {
       syncRuns.deleteForConnections(ids);
       connections.delete(ids);
     }
-    return new BatchResult(null, next.last(), 0, page.size(), 0, 0, 0, List.of());
+    return new BatchResult(null, next.last(), 0, page.size(), 0, 0, List.of());
   }
 
   /** One batch of connections, and whether it is the integration's last. */

@@ -4,7 +4,7 @@ import dev.syncplane.core.Commit;
 import dev.syncplane.core.UpdateRun;
 import io.temporal.activity.ActivityInterface;
 
-/** The executor's database writes. Each one is idempotent and re-reads the truth from the DB. */
+/** The database writes of UpdateIntegrationWorkflow's handlers. Each one is idempotent and re-reads the DB. */
 @ActivityInterface
 public interface StoreActivities {
 
@@ -12,10 +12,6 @@ public interface StoreActivities {
   String REFUSED = "ChangeRefused";
 
   Commit commitChange(ChangeCommand command);
-
-  FanOutStart beginFanOut(String integrationId);
-
-  void finishFanOut(String integrationId, long version);
 
   UpdateRun beginDelete(DeleteCommand command);
 

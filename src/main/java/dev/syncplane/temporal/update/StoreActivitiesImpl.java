@@ -2,43 +2,24 @@ package dev.syncplane.temporal.update;
 
 import dev.syncplane.core.ChangeRefused;
 import dev.syncplane.core.Commit;
-import dev.syncplane.core.Integration;
-import dev.syncplane.core.IntegrationState;
 import dev.syncplane.core.UpdateRun;
 import dev.syncplane.db.CommitDao;
-import dev.syncplane.db.ConnectionDao;
-import dev.syncplane.db.IntegrationDao;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.db.UpdateRunDao;
-import dev.syncplane.metrics.SyncplaneMetrics;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 public class StoreActivitiesImpl implements StoreActivities {
   private final CommitDao commits;
-  private final IntegrationDao integrations;
-  private final ConnectionDao connections;
   private final UpdateRunDao updates;
   private final SyncRunDao syncRuns;
-  private final SyncplaneMetrics metrics;
 
-  public StoreActivitiesImpl(
-      CommitDao commits,
-      IntegrationDao integrations,
-      ConnectionDao connections,
-      UpdateRunDao updates,
-      SyncRunDao syncRuns,
-      SyncplaneMetrics metrics) {
+  public StoreActivitiesImpl(CommitDao commits, UpdateRunDao updates, SyncRunDao syncRuns) {
     this.commits = commits;
-    this.integrations = integrations;
-    this.connections = connections;
     this.updates = updates;
     this.syncRuns = syncRuns;
-    this.metrics = metrics;
   }
 
   /** {@link UpdateRunDao#commitChange}, with its one-statement path through the small {@link CommitDao}. */
@@ -52,25 +33,6 @@ public class StoreActivitiesImpl implements StoreActivities {
                     info.getWorkflowId(), info.getRunId())
                 .orElseGet(() -> updates.commitOrExplain(c.updateId(), c.integrationId(), c.change(), c.expectedVersion(),
                     c.idempotencyKey(), info.getWorkflowId(), info.getRunId())));
-  }
-
-  @Override
-  public FanOutStart beginFanOut(String integrationId) {
-    Optional<Integration> integration =
-        integrations.find(integrationId).filter(i -> i.state() == IntegrationState.ACTIVE);
-    if (integration.isEmpty()) {
-      return new FanOutStart(false, 0, 0);
-    }
-    long version = integration.get().version();
-    int total = connections.count(integrationId);
-    updates.beginPropagation(integrationId, version, total);
-    return new FanOutStart(true, version, total);
-  }
-
-  @Override
-  public void finishFanOut(String integrationId, long version) {
-    // Each run this pass completed reports its commit-to-applied time; a retried attempt finds none left.
-    updates.finishPropagation(integrationId, version).forEach(ms -> metrics.updatePropagated(Duration.ofMillis(ms)));
   }
 
   @Override

@@ -11,7 +11,7 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * One integration's executor, workflow id {@code integration-update:<id>}. Every Schedule write of the
+ * One integration's workflow, workflow id {@code integration-update:<id>}. Every Schedule write of the
  * integration (config fan-out, connect, disconnect, delete, drift repair) runs inside it, one at a time, so no two
  * writers can race. Callers reach it with update-with-start.
  */
@@ -20,7 +20,7 @@ public interface UpdateIntegrationWorkflow {
 
   /** Why an update was rejected by its validator; callers match on these. */
   String REJECT_DELETING = "integration is being deleted";
-  String REJECT_RETRY = "executor is continuing as new; retry";
+  String REJECT_RETRY = "the integration's workflow is continuing as new; retry";
 
   @WorkflowMethod
   void run(UpdateWorkflowInput input);

@@ -1,7 +1,7 @@
 package dev.syncplane.temporal.update;
 
 /**
- * Starts, or continues as new, an integration's executor. Everything after {@code idleTimeoutMs} but the last is
+ * Starts, or continues as new, an integration's UpdateIntegrationWorkflow. Everything after {@code idleTimeoutMs} but the last is
  * carried across continue-as-new so that nothing accepted is forgotten: a pass still to run, a pass
  * half done, a delete in progress.
  */
@@ -15,10 +15,7 @@ public record UpdateWorkflowInput(
     long minPassIntervalMs,
     long maxPassIntervalMs) {
 
-  /**
-   * {@code minPassIntervalMs}, {@code maxPassIntervalMs}: see {@code SyncplaneConfiguration.FanOut}; 0 in histories
-   * from before each existed.
-   */
+  /** {@code minPassIntervalMs}, {@code maxPassIntervalMs}: see {@code SyncplaneConfiguration.FanOut}. */
   public static UpdateWorkflowInput fresh(
       String integrationId, long idleTimeoutMs, long minPassIntervalMs, long maxPassIntervalMs) {
     return new UpdateWorkflowInput(integrationId, idleTimeoutMs, false, null, null, 0, minPassIntervalMs, maxPassIntervalMs);

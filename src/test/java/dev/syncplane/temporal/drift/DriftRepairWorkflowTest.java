@@ -159,6 +159,25 @@ class DriftRepairWorkflowTest {
   }
 
   @Test
+  void aShorterIntervalAnnouncedByAStartingReplicaAppliesAtOnce(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    when(activities.scan(any())).thenReturn(new ScanResult(List.of(), 0, 0, 0));
+    startWorker(env, worker);
+    DriftRepairWorkflow workflow = start(client, worker);
+    Eventually.within(WAIT, () -> assertThat(workflow.state().nextRunAt()).isNotNull());
+    Instant plannedWithTheOldInterval = workflow.state().nextRunAt();
+
+    workflow.settingsChanged(new DriftSettings(Duration.ofSeconds(15).toMillis(), 1, 3));
+
+    Eventually.within(WAIT, () -> assertThat(workflow.state().nextRunAt()).isBefore(plannedWithTheOldInterval));
+    env.sleep(Duration.ofSeconds(20));
+    ArgumentCaptor<DriftReport> stored = ArgumentCaptor.forClass(DriftReport.class);
+    verify(activities, timeout(WAIT.toMillis())).store(stored.capture());
+    assertThat(stored.getValue().trigger()).isEqualTo(DriftReport.PERIODIC);
+    assertThat(stored.getValue().startedAt()).isBefore(T0.plus(Duration.ofMinutes(1)));
+  }
+
+  @Test
   void theIntervalRunsAPeriodicScanAndTheQueryShowsTheNextRun(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     when(activities.scan(any())).thenReturn(new ScanResult(List.of(), 0, 0, 0));

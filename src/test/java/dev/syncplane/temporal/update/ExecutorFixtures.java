@@ -45,16 +45,16 @@ final class ExecutorFixtures {
   private ExecutorFixtures() {}
 
   /**
-   * A ScheduleActivities mock whose {@code beginPass} and {@code continuePass} take the real steps ({@link
-   * FirstBatch#of}, {@link BatchResult#continuePass}) on the mocked {@code store.beginFanOut}, {@code fanOutBatch}
-   * and {@code store.finishFanOut}: tests stub and verify those.
+   * A ScheduleActivities mock whose {@code beginPass} and {@code continuePass} compose the mocked {@code steps}
+   * as the real activities do ({@link ScheduleActivitiesImpl#beginPass(String, PassSteps)}): tests stub and verify
+   * the steps.
    */
-  static ScheduleActivities schedulesMock(StoreActivities store) {
+  static ScheduleActivities schedulesMock(PassSteps steps) {
     ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
     when(schedules.beginPass(anyString()))
-        .thenAnswer(call -> FirstBatch.of(call.getArgument(0), store::beginFanOut, schedules::fanOutBatch, store::finishFanOut));
+        .thenAnswer(call -> ScheduleActivitiesImpl.beginPass(call.getArgument(0), steps));
     when(schedules.continuePass(any(), anyLong()))
-        .thenAnswer(call -> BatchResult.continuePass(call.getArgument(0), call.getArgument(1), schedules::fanOutBatch, store::finishFanOut));
+        .thenAnswer(call -> ScheduleActivitiesImpl.continuePass(call.getArgument(0), call.getArgument(1), steps));
     return schedules;
   }
 
@@ -67,12 +67,12 @@ final class ExecutorFixtures {
   }
 
   /** Each pass carries the newest committed version to one connection, in one page; {@code onBegin} runs as it begins. */
-  static void onePagePasses(StoreActivities store, ScheduleActivities schedules, AtomicLong committed, Runnable onBegin) {
-    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> {
+  static void onePagePasses(PassSteps steps, AtomicLong committed, Runnable onBegin) {
+    when(steps.begin(INTEGRATION)).thenAnswer(call -> {
       onBegin.run();
       return new FanOutStart(true, committed.get(), 1);
     });
-    when(schedules.fanOutBatch(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
+    when(steps.write(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
   }
 
   /** The executor's workflow type with the search attributes its code and its callers set. */
@@ -140,11 +140,11 @@ final class ExecutorFixtures {
   }
 
   static BatchResult batch(String lastConnectionId, boolean done, long version, int processed) {
-    return new BatchResult(lastConnectionId, done, version, processed, processed, 0, 0, List.of());
+    return new BatchResult(lastConnectionId, done, version, processed, processed, 0, List.of());
   }
 
   static BatchResult deleted(int processed, boolean done) {
-    return new BatchResult(null, done, 0, processed, 0, 0, 0, List.of());
+    return new BatchResult(null, done, 0, processed, 0, 0, List.of());
   }
 
   static ConnectCommand connectCommand(String connectionId, String customerId) {

@@ -79,7 +79,7 @@ class ScheduleActivitiesImplTest {
         env.newActivityStub(
             ScheduleActivities.class, ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
 
-    BatchResult result = batch.fanOutBatch(new BatchRequest(id, null, 0));
+    BatchResult result = batch.continuePass(new BatchRequest(id, null, 0), 1);
 
     assertThat(result.done()).isTrue();
     assertThat(plain.describe(Names.scheduleId(id, "acme"))).as("acme's Schedule, disconnected").isEmpty();
@@ -107,7 +107,6 @@ class ScheduleActivitiesImplTest {
 
   private ScheduleActivitiesImpl activities(ScheduleGateway gateway) {
     return new ScheduleActivitiesImpl(
-        null,
         integrations,
         connections,
         jdbi.onDemand(UpdateRunDao.class),

@@ -45,7 +45,8 @@ class UpdateIntegrationWorkflowEvictionTest {
           .build();
 
   private final StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
-  private final ScheduleActivities schedules = schedulesMock(store);
+  private final PassSteps steps = mock(PassSteps.class);
+  private final ScheduleActivities schedules = schedulesMock(steps);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
@@ -68,14 +69,14 @@ class UpdateIntegrationWorkflowEvictionTest {
   @Test
   void anIdleRunEvictedAfterWorkCutItsIdleWaitsShortLogsNoWarning(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
-    onePagePasses(store, schedules, everyCommitANewVersion(store), () -> {});
+    onePagePasses(steps, everyCommitANewVersion(store), () -> {});
     worker.registerActivitiesImplementations(store, schedules);
     env.start();
     UpdateIntegrationWorkflow executor = executor(client, worker);
     WorkflowClient.start(executor::run, freshInput());
     for (int version = 1; version <= 3; version++) {
       executor.change(change("u-" + version, null)); // from the second on, during the idle wait
-      verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, version);
+      verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, version);
       env.sleep(Duration.ofSeconds(20)); // idle, well inside the 60 s idle timeout
     }
 

@@ -40,7 +40,8 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
   private final StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
-  private final ScheduleActivities schedules = schedulesMock(store);
+  private final PassSteps steps = mock(PassSteps.class);
+  private final ScheduleActivities schedules = schedulesMock(steps);
 
   @BeforeEach
   void start() {
@@ -68,13 +69,13 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
   @Test
   void aFanOutTo20000ConnectionsStaysUnderTheEventCap() {
     AtomicInteger processed = new AtomicInteger();
-    when(store.beginFanOut(anyString())).thenReturn(new FanOutStart(true, 2, CONNECTIONS));
-    when(schedules.fanOutBatch(any())).thenAnswer(inv -> {
+    when(steps.begin(anyString())).thenReturn(new FanOutStart(true, 2, CONNECTIONS));
+    when(steps.write(any())).thenAnswer(inv -> {
       BatchRequest r = inv.getArgument(0);
       int from = r.afterConnectionId() == null ? 0 : Integer.parseInt(r.afterConnectionId()) + 1;
       int to = Math.min(from + BATCH, CONNECTIONS);
       processed.addAndGet(to - from);
-      return new BatchResult(Integer.toString(to - 1), to - from < BATCH || to == CONNECTIONS, 2, to - from, to - from, 0, 0, List.of());
+      return new BatchResult(Integer.toString(to - 1), to - from < BATCH || to == CONNECTIONS, 2, to - from, to - from, 0, List.of());
     });
 
     UpdateIntegrationWorkflow executor = stub("big");
@@ -92,8 +93,8 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
       return new ConnectResult(new Connection(c.connectionId(), c.integrationId(), c.customerId(), null),
           Names.scheduleId(c.integrationId(), c.customerId()), 1, true);
     });
-    when(store.beginFanOut(anyString())).thenReturn(new FanOutStart(true, 1, 0));
-    when(schedules.fanOutBatch(any())).thenReturn(new BatchResult(null, true, 1, 0, 0, 0, 0, List.of()));
+    when(steps.begin(anyString())).thenReturn(new FanOutStart(true, 1, 0));
+    when(steps.write(any())).thenReturn(new BatchResult(null, true, 1, 0, 0, 0, List.of()));
 
     // The service's own client: update-with-start, retrying while a run continues as new.
     IntegrationExecutor service = new IntegrationExecutor(client, 60_000, 0, 0);

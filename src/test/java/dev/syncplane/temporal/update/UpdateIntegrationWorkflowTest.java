@@ -77,7 +77,8 @@ class UpdateIntegrationWorkflowTest {
 
   // withoutAnnotations() stops Mockito from copying the interfaces' method annotations.
   private final StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
-  private final ScheduleActivities schedules = schedulesMock(store);
+  private final PassSteps steps = mock(PassSteps.class);
+  private final ScheduleActivities schedules = schedulesMock(steps);
 
   /** Registers the mocks (stub them first) and starts the worker. */
   private void startWorker(TestWorkflowEnvironment env, Worker worker) {
@@ -99,8 +100,8 @@ class UpdateIntegrationWorkflowTest {
     ChangeCommand command = change("u-7", 6L);
     Commit commit = commit("u-7", 7);
     when(store.commitChange(command)).thenReturn(commit);
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 7, 5));
-    when(schedules.fanOutBatch(any()))
+    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 7, 5));
+    when(steps.write(any()))
         .thenReturn(batch("c2", false, 7, 2), batch("c4", false, 7, 2), batch("c5", true, 7, 1));
     startWorker(env, worker);
 
@@ -110,13 +111,13 @@ class UpdateIntegrationWorkflowTest {
         changeWithStart(executor, command, freshInput());
 
     assertThat(answer).isEqualTo(commit);
-    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 7);
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 7);
     ArgumentCaptor<BatchRequest> requests = ArgumentCaptor.forClass(BatchRequest.class);
-    InOrder order = inOrder(store, schedules);
+    InOrder order = inOrder(store, steps, schedules);
     order.verify(store).commitChange(command);
-    order.verify(store).beginFanOut(INTEGRATION);
-    order.verify(schedules, times(3)).fanOutBatch(requests.capture());
-    order.verify(store).finishFanOut(INTEGRATION, 7);
+    order.verify(steps).begin(INTEGRATION);
+    order.verify(steps, times(3)).write(requests.capture());
+    order.verify(steps).finish(INTEGRATION, 7);
     assertThat(requests.getAllValues())
         .containsExactly(
             new BatchRequest(INTEGRATION, null, 0),
@@ -130,10 +131,10 @@ class UpdateIntegrationWorkflowTest {
   void changesCommittedDuringAPassCoalesceIntoOneMorePass(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     AtomicLong committed = everyCommitANewVersion(store);
-    when(store.beginFanOut(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 3));
+    when(steps.begin(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 3));
     Gate firstBatch = new Gate();
     AtomicInteger batches = new AtomicInteger();
-    when(schedules.fanOutBatch(any()))
+    when(steps.write(any()))
         .thenAnswer(
             call -> {
               if (batches.incrementAndGet() == 1) {
@@ -157,11 +158,11 @@ class UpdateIntegrationWorkflowTest {
     // Let the run go idle and end (time skipping), so that every pass it would run has run.
     WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
     verify(store, times(4)).commitChange(any());
-    verify(store, times(2)).beginFanOut(INTEGRATION);
-    verify(schedules, times(2)).fanOutBatch(any());
-    verify(store).finishFanOut(INTEGRATION, 1);
-    verify(store).finishFanOut(INTEGRATION, 4);
-    verify(store, times(2)).finishFanOut(any(), anyLong());
+    verify(steps, times(2)).begin(INTEGRATION);
+    verify(steps, times(2)).write(any());
+    verify(steps).finish(INTEGRATION, 1);
+    verify(steps).finish(INTEGRATION, 4);
+    verify(steps, times(2)).finish(any(), anyLong());
   }
 
   @Test
@@ -170,20 +171,20 @@ class UpdateIntegrationWorkflowTest {
     long interval = 5_000;
     AtomicLong committed = everyCommitANewVersion(store);
     List<Long> passesBegan = Collections.synchronizedList(new ArrayList<>());
-    onePagePasses(store, schedules, committed, () -> passesBegan.add(env.currentTimeMillis()));
+    onePagePasses(steps, committed, () -> passesBegan.add(env.currentTimeMillis()));
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
     WorkflowClient.start(executor::run, freshInput(interval));
 
     executor.change(change("u-1", null));
-    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1); // a lone change propagates at once
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 1); // a lone change propagates at once
     executor.change(change("u-2", null));
     executor.change(change("u-3", null));
 
     WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
-    verify(store, times(2)).beginFanOut(INTEGRATION);
-    verify(store).finishFanOut(INTEGRATION, 3); // one pass for both, not one each
-    verify(store, never()).finishFanOut(INTEGRATION, 2);
+    verify(steps, times(2)).begin(INTEGRATION);
+    verify(steps).finish(INTEGRATION, 3); // one pass for both, not one each
+    verify(steps, never()).finish(INTEGRATION, 2);
     // Read in the activities, each a moment after its pass began (workflow time); without the wait, the gap is ms.
     assertThat(passesBegan.get(1) - passesBegan.get(0)).isGreaterThan(interval - 500);
   }
@@ -192,26 +193,26 @@ class UpdateIntegrationWorkflowTest {
   void whileChangesKeepComingPassesSpaceOutUpToTheMostAndAQuietSpellStartsOver(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     AtomicLong committed = everyCommitANewVersion(store);
-    onePagePasses(store, schedules, committed, () -> {});
+    onePagePasses(steps, committed, () -> {});
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
     WorkflowClient.start(executor::run, freshInput(1_000, 4_000));
 
     executor.change(change("u-1", null));
-    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1); // a lone change propagates at once
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 1); // a lone change propagates at once
     // each change arrives while the next pass waits: the spacing doubles up to the most, 4 s
     long[] spacing = {1_000, 2_000, 4_000, 4_000};
     for (int i = 0; i < spacing.length; i++) {
       executor.change(change("u-" + (i + 2), null));
       env.sleep(Duration.ofMillis(spacing[i] + 500));
-      verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, i + 2);
+      verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, i + 2);
     }
     env.sleep(Duration.ofSeconds(30)); // quiet
     executor.change(change("u-6", null));
-    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 6); // at once: the interval starts over
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 6); // at once: the interval starts over
     executor.change(change("u-7", null));
     env.sleep(Duration.ofMillis(1_500));
-    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 7);
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 7);
 
     // when each pass began, in workflow time: the start of the task that scheduled its BeginPass
     List<Long> began = new ArrayList<>();
@@ -240,17 +241,17 @@ class UpdateIntegrationWorkflowTest {
   void changesAcceptedBetweenPassesWriteNoSearchAttributeTheNextPassWritesTheNewestOnce(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     AtomicLong committed = everyCommitANewVersion(store);
-    onePagePasses(store, schedules, committed, () -> {});
+    onePagePasses(steps, committed, () -> {});
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
     WorkflowClient.start(executor::run, freshInput(5_000));
 
     executor.change(change("u-1", null));
-    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 1);
     for (int i = 2; i <= 5; i++) {
       executor.change(change("u-" + i, null)); // accepted while the next pass waits out the interval
     }
-    verify(store, timeout(WAIT.toMillis() + 5_000)).finishFanOut(INTEGRATION, 5);
+    verify(steps, timeout(WAIT.toMillis() + 5_000)).finish(INTEGRATION, 5);
 
     List<HistoryEvent> events = client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents();
     List<Long> written = events.stream()
@@ -275,10 +276,10 @@ class UpdateIntegrationWorkflowTest {
     ConnectCommand connect = connectCommand("conn-9", "cust-9");
     ConnectResult result = connected(connect, 1);
     when(store.commitChange(any())).thenReturn(commit("u-1", 1));
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 4));
+    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 4));
     Gate firstBatch = new Gate();
     AtomicInteger batches = new AtomicInteger();
-    when(schedules.fanOutBatch(any()))
+    when(steps.write(any()))
         .thenAnswer(
             call -> {
               enter.run();
@@ -304,7 +305,7 @@ class UpdateIntegrationWorkflowTest {
 
     assertThat(duringTheFirstBatch(client, executor, firstBatch, executor::connect, connect, ConnectResult.class))
         .isEqualTo(result);
-    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 1);
     verify(schedules).connect(connect);
     assertThat(maxInFlight).hasValue(1);
     // A waiting connect goes in between two batches, not after the whole pass.
@@ -319,10 +320,10 @@ class UpdateIntegrationWorkflowTest {
     RepairCommand repair = new RepairCommand(INTEGRATION, "scan-1", 10, false);
     IntegrationRepair nothing = new IntegrationRepair(INTEGRATION, 4, java.util.Map.of(), 0, java.util.Map.of(), 2, null);
     when(store.commitChange(any())).thenReturn(commit("u-1", 1));
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 4));
+    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 4));
     Gate firstBatch = new Gate();
     AtomicInteger batches = new AtomicInteger();
-    when(schedules.fanOutBatch(any())).thenAnswer(call -> {
+    when(steps.write(any())).thenAnswer(call -> {
       if (batches.incrementAndGet() == 1) {
         firstBatch.pass();
         return batch("c2", false, 1, 2);
@@ -335,7 +336,7 @@ class UpdateIntegrationWorkflowTest {
     assertThat(duringTheFirstBatch(client, executor, firstBatch, executor::repair, repair, IntegrationRepair.class))
         .isEqualTo(nothing);
     verify(schedules).repair(repair.withSkipStale(true)); // between two batches of the pass
-    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 1);
 
     executor.repair(repair); // idle now: a stale Schedule is drift
     verify(schedules).repair(repair.withSkipStale(false));
@@ -368,9 +369,9 @@ class UpdateIntegrationWorkflowTest {
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     int batches = 400; // about 2,400 events: past the executor's history budget of 2,000
     when(store.commitChange(any())).thenReturn(commit("u-3", 3));
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 3, batches));
+    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 3, batches));
     List<BatchRequest> requests = Collections.synchronizedList(new ArrayList<>());
-    when(schedules.fanOutBatch(any()))
+    when(steps.write(any()))
         .thenAnswer(call -> {
           BatchRequest r = call.getArgument(0);
           requests.add(r);
@@ -381,8 +382,8 @@ class UpdateIntegrationWorkflowTest {
 
     executor.change(change("u-3", null));
 
-    verify(store, timeout(20_000)).finishFanOut(INTEGRATION, 3);
-    verify(store, times(1)).beginFanOut(INTEGRATION);
+    verify(steps, timeout(20_000)).finish(INTEGRATION, 3);
+    verify(steps, times(1)).begin(INTEGRATION);
     assertThat(requests).hasSize(batches);
     for (int i = 0; i < batches; i++) {
       assertThat(requests.get(i).afterConnectionId()).isEqualTo(i == 0 ? null : String.format("%04d", i - 1));
@@ -397,9 +398,9 @@ class UpdateIntegrationWorkflowTest {
   void progressShowsTheNewestCommittedVersionDuringAPass(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws InterruptedException {
     when(store.commitChange(any())).thenReturn(commit("u-1", 1), commit("u-2", 2));
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 1));
+    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 1));
     Gate batch = new Gate();
-    when(schedules.fanOutBatch(any())).thenAnswer(call -> {
+    when(steps.write(any())).thenAnswer(call -> {
       batch.pass();
       return batch(null, true, 1, 1);
     });
@@ -454,8 +455,8 @@ class UpdateIntegrationWorkflowTest {
     // The run goes on and later ends idle, normally: getResult throws if the workflow failed.
     WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
     verify(store).commitChange(stale); // non-retryable: one attempt
-    verify(store, never()).beginFanOut(any());
-    verify(store, never()).finishFanOut(any(), anyLong());
+    verify(steps, never()).begin(any());
+    verify(steps, never()).finish(any(), anyLong());
     verifyNoInteractions(schedules);
   }
 
@@ -498,14 +499,14 @@ class UpdateIntegrationWorkflowTest {
     firstPage.open();
 
     WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
-    InOrder order = inOrder(store, schedules);
+    InOrder order = inOrder(store, steps, schedules);
     order.verify(store).beginDelete(delete);
     order.verify(schedules, times(3)).deleteBatch(INTEGRATION);
     order.verify(store).finishDelete(delete);
     verify(store, times(2)).beginDelete(delete);
     verify(store, never()).commitChange(any());
     verify(schedules, never()).connect(any());
-    verify(store, never()).beginFanOut(any());
+    verify(steps, never()).begin(any());
   }
 
   @Test
@@ -524,11 +525,11 @@ class UpdateIntegrationWorkflowTest {
   void progressReportsThePhaseOfThePass(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)
       throws InterruptedException {
     when(store.commitChange(any())).thenReturn(commit("u-3", 3));
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 3, 5));
+    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 3, 5));
     Gate first = new Gate();
     Gate second = new Gate();
     AtomicInteger batches = new AtomicInteger();
-    when(schedules.fanOutBatch(any()))
+    when(steps.write(any()))
         .thenAnswer(
             call ->
                 switch (batches.incrementAndGet()) {
@@ -565,7 +566,7 @@ class UpdateIntegrationWorkflowTest {
       assertThat(Activity.getExecutionContext().getInfo().isLocal()).isTrue();
       return commit("u-1", 1);
     });
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(false, 0, 0));
+    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(false, 0, 0));
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
 
@@ -573,14 +574,14 @@ class UpdateIntegrationWorkflowTest {
         changeWithStart(executor, command, freshInput());
 
     assertThat(answer).isEqualTo(commit("u-1", 1));
-    verify(store, timeout(WAIT.toMillis())).beginFanOut(INTEGRATION);
+    verify(steps, timeout(WAIT.toMillis())).begin(INTEGRATION);
     List<HistoryEvent> events = client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents();
     // Accepted and completed by the first workflow task: no activity round trip in between.
     List<EventType> upToCompletion = eventTypesUpTo(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
     assertThat(upToCompletion).last().isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
     assertThat(upToCompletion).containsOnlyOnce(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     assertThat(upToCompletion.stream().filter(EventType.EVENT_TYPE_MARKER_RECORDED::equals))
-        .hasSize(3); // Version (lean-history, local-handler-writes), then LocalActivity (CommitChange)
+        .hasSize(1); // LocalActivity (CommitChange)
     assertThat(upToCompletion)
         .doesNotContain(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
     assertThat(scheduledActivities(client)).doesNotContain("CommitChange");
@@ -590,13 +591,13 @@ class UpdateIntegrationWorkflowTest {
   void aPassThatFitsInOnePageIsOneActivity(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)
       throws Exception {
     when(store.commitChange(any())).thenReturn(commit("u-1", 1));
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 2));
-    when(schedules.fanOutBatch(any())).thenReturn(batch("c2", true, 1, 2));
+    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 2));
+    when(steps.write(any())).thenReturn(batch("c2", true, 1, 2));
     UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
 
     executor.change(change("u-1", null));
 
-    verify(store, timeout(WAIT.toMillis())).finishFanOut(INTEGRATION, 1);
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 1);
     assertThat(Eventually.value(WAIT, executor::progress, p -> p.phase().equals(UpdateProgress.IDLE)))
         .isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 1, 1, 2, 2));
     assertThat(scheduledActivities(client)).containsExactly("BeginPass"); // begun, written and finished in it
@@ -618,7 +619,7 @@ class UpdateIntegrationWorkflowTest {
       }
       return commit("u-1", 1);
     });
-    when(store.beginFanOut(INTEGRATION)).thenReturn(new FanOutStart(false, 0, 0));
+    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(false, 0, 0));
     UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
 
     assertThat(executor.change(command)).isEqualTo(commit("u-1", 1));

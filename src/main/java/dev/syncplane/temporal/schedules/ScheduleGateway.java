@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * a newer one: an attempt that outlived its timeout, or a pass overtaken by a newer commit, writes
  * nothing. This replaced a describe before every write (the SDK's {@code ScheduleHandle.update}): on
  * Temporal a describe is a consistent query on the Schedule's workflow, and cost two thirds of each write
- * (issue 6, bin/bench). Drift repair still describes: it must see what the Schedule really holds.
+ * (bin/bench; docs/adr/0004-version-fence-not-describe.md). Drift repair still describes: it must see what
+ * the Schedule really holds.
  */
 public class ScheduleGateway {
 

@@ -32,7 +32,7 @@ import dev.syncplane.resources.Paging;
 import dev.syncplane.resources.ProblemMappers;
 import dev.syncplane.service.ConnectionService;
 import dev.syncplane.service.DriftRepairService;
-import dev.syncplane.service.IntegrationExecutor;
+import dev.syncplane.service.UpdateSender;
 import dev.syncplane.service.IntegrationRules;
 import dev.syncplane.service.IntegrationService;
 import dev.syncplane.service.StatusService;
@@ -142,7 +142,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
             .minThreads(config.fanOut.parallelism)
             .maxThreads(config.fanOut.parallelism)
             .build();
-    IntegrationExecutor executor = new IntegrationExecutor(
+    UpdateSender sender = new UpdateSender(
         client, config.fanOut.idleTimeoutMs, config.fanOut.minPassIntervalMs, config.fanOut.maxPassIntervalMs);
     SyncplaneConfiguration.DriftRepair drift = config.driftRepair;
     DriftSettings driftSettings = new DriftSettings(drift.interval.toMilliseconds(), drift.deepScanEvery, drift.maxIdsInReport);
@@ -157,7 +157,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
               new DriftActivitiesImpl(
                   driftSettings,
                   new DriftScanner(integrations, connections, updates, gateway, drift.pageSize),
-                  executor,
+                  sender,
                   driftReports,
                   metrics,
                   env.getObjectMapper()),
@@ -170,7 +170,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     Duration wait = Duration.ofMillis(config.api.updateWaitMs);
     IntegrationRules rules = new IntegrationRules(connectors, config.api.minPeriodMs);
     Paging paging = new Paging(config.api.maxPageSize);
-    IntegrationService integrationService = new IntegrationService(integrations, updates, rules, executor, temporal, wait, metrics);
+    IntegrationService integrationService = new IntegrationService(integrations, updates, rules, sender, temporal, wait, metrics);
     env.jersey().register(new IntegrationResource(integrationService, paging));
     env.jersey()
         .register(
@@ -184,7 +184,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     env.jersey()
         .register(
             new ConnectionResource(
-                new ConnectionService(integrations, connections, syncRuns, executor, gateway, wait, temporal), paging));
+                new ConnectionService(integrations, connections, syncRuns, sender, gateway, wait, temporal), paging));
 
     env.jersey().register(new OpenApiResource(new OpenApiResource.Rules(config.providers, config.api.minPeriodMs)));
     env.jersey().register(new BodyLimitFilter(config.api.maxBodyBytes));

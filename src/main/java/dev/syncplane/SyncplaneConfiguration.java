@@ -86,7 +86,7 @@ public class SyncplaneConfiguration extends Configuration {
     /** Schedule writes in flight at once, across all integrations of this replica. */
     @Min(1) @Max(256) @JsonProperty public int parallelism = 16;
 
-    /** Connections per fan-out activity; bounds the history of the executor workflow. */
+    /** Connections per fan-out activity; bounds the history of UpdateIntegrationWorkflow workflow. */
     @Min(1) @Max(5_000) @JsonProperty public int batchSize = 500;
 
     /** Budget for Schedule RPCs per second (fan-out, connect, delete, repair together); 0 = unbounded. */
@@ -107,7 +107,7 @@ public class SyncplaneConfiguration extends Configuration {
      */
     @Min(0) @Max(300_000) @JsonProperty public long maxPassIntervalMs = 10_000;
 
-    /** An executor workflow with nothing to do ends after this long; the next request starts a new run. */
+    /** An UpdateIntegrationWorkflow run with nothing to do ends after this long; the next request starts a new run. */
     @Min(1_000) @JsonProperty public long idleTimeoutMs = 60_000;
   }
 }

@@ -14,7 +14,7 @@ import java.util.Locale;
  * {@code /metrics} (JSON) and {@code /metrics/prometheus} (Prometheus text, dots become underscores).
  */
 public final class SyncplaneMetrics {
-  /** PUT/PATCH: from the executor call to the answer (committed, or the bounded wait ran out). */
+  /** PUT/PATCH: from UpdateIntegrationWorkflow call to the answer (committed, or the bounded wait ran out). */
   public static final String UPDATE_ACCEPT = "syncplane.update.accept";
   /** A change's commit to the moment every Schedule of the integration carries it (update run APPLIED). */
   public static final String UPDATE_PROPAGATION = "syncplane.update.propagation";

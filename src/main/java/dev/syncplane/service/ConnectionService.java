@@ -22,12 +22,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Connections: connect and disconnect go through the integration's executor, like every Schedule write. */
+/** Connections: connect and disconnect go through the integration's UpdateIntegrationWorkflow, like every Schedule write. */
 public class ConnectionService {
   private final IntegrationDao integrations;
   private final ConnectionDao connections;
   private final SyncRunDao syncRuns;
-  private final IntegrationExecutor executor;
+  private final UpdateSender sender;
   private final ScheduleGateway schedules;
   private final Duration wait;
   private final TemporalFactory temporal;
@@ -36,14 +36,14 @@ public class ConnectionService {
       IntegrationDao integrations,
       ConnectionDao connections,
       SyncRunDao syncRuns,
-      IntegrationExecutor executor,
+      UpdateSender sender,
       ScheduleGateway schedules,
       Duration wait,
       TemporalFactory temporal) {
     this.integrations = integrations;
     this.connections = connections;
     this.syncRuns = syncRuns;
-    this.executor = executor;
+    this.sender = sender;
     this.schedules = schedules;
     this.wait = wait;
     this.temporal = temporal;
@@ -65,7 +65,7 @@ public class ConnectionService {
     String connectionId = UUID.randomUUID().toString();
     ConnectCommand command = new ConnectCommand(integrationId, connectionId, request.customerId());
     Optional<ConnectResult> result =
-        executor.submit(integrationId, "connect-" + connectionId, stub -> stub::connect, command, ConnectResult.class, wait);
+        sender.submit(integrationId, "connect-" + connectionId, stub -> stub::connect, command, ConnectResult.class, wait);
     if (result.isEmpty()) {
       return new Connected(
           true,
@@ -88,7 +88,7 @@ public class ConnectionService {
   public boolean disconnect(String integrationId, String connectionId) {
     Connection c = find(integrationId, connectionId);
     DisconnectCommand command = new DisconnectCommand(integrationId, c.id(), c.customerId());
-    return executor
+    return sender
         .submit(integrationId, "disconnect-" + c.id(), stub -> stub::disconnect, command, Boolean.class, wait)
         .isPresent();
   }
@@ -103,7 +103,7 @@ public class ConnectionService {
         throw new ApiException(
             ErrorCode.NOT_FOUND, "Schedule " + scheduleId + " does not exist yet; drift repair will recreate it");
       }
-      throw IntegrationExecutor.translate(e);
+      throw UpdateSender.translate(e);
     }
     return new SyncTriggered(c.id(), scheduleId);
   }

@@ -51,7 +51,7 @@ public class DriftRepairService {
       state = workflow().query("state", DriftState.class);
     } catch (RuntimeException e) {
       if (!notFound(e)) {
-        throw IntegrationExecutor.translate(e);
+        throw UpdateSender.translate(e);
       }
       state = null; // not started yet
     }
@@ -83,13 +83,13 @@ public class DriftRepairService {
                       .build(),
                   scan.value());
     } catch (RuntimeException e) {
-      throw notFound(e) ? notRunning() : IntegrationExecutor.translate(e);
+      throw notFound(e) ? notRunning() : UpdateSender.translate(e);
     }
     Optional<DriftReport> report;
     try {
-      report = IntegrationExecutor.awaitResult(handle, wait);
+      report = UpdateSender.awaitResult(handle, wait);
     } catch (RuntimeException e) {
-      throw IntegrationExecutor.translate(e);
+      throw UpdateSender.translate(e);
     }
     return report
         .map(r -> new Outcome(r, null))
@@ -118,7 +118,7 @@ public class DriftRepairService {
         ErrorCode.DRIFT_REPAIR_NOT_RUNNING,
         "the drift-repair workflow is not running yet; the service starts it as soon as Temporal answers. Retry shortly.",
         List.of(),
-        IntegrationExecutor.RETRY_AFTER_SECONDS);
+        UpdateSender.RETRY_AFTER_SECONDS);
   }
 
   private DriftReport parse(String body) {

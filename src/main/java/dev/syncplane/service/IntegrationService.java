@@ -35,13 +35,13 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
-/** Integrations: reads come from the DB; every change goes through the integration's executor workflow. */
+/** Integrations: reads come from the DB; every change goes through the integration's UpdateIntegrationWorkflow. */
 public class IntegrationService {
   private static final int MAX_IDEMPOTENCY_KEY = 200;
 
   /**
    * The integrations this replica has seen exist, with their providers (which never change). A PUT or PATCH of one
-   * goes to its executor without reading the row first: the executor's commit checks existence and the expected
+   * goes to its UpdateIntegrationWorkflow without reading the row first: UpdateIntegrationWorkflow's commit checks existence and the expected
    * version itself, and refuses with the same 404 or 412, writing nothing. An unknown id is still read first, so
    * that a PUT to an id that never existed starts no workflow. An entry for an integration that another replica
    * deleted costs one refused commit (and drops the entry); entries also expire, so such misses stay rare.
@@ -52,7 +52,7 @@ public class IntegrationService {
   private final IntegrationDao integrations;
   private final UpdateRunDao updates;
   private final IntegrationRules rules;
-  private final IntegrationExecutor executor;
+  private final UpdateSender sender;
   private final TemporalFactory temporal;
   private final Duration updateWait;
   private final SyncplaneMetrics metrics;
@@ -61,14 +61,14 @@ public class IntegrationService {
       IntegrationDao integrations,
       UpdateRunDao updates,
       IntegrationRules rules,
-      IntegrationExecutor executor,
+      UpdateSender sender,
       TemporalFactory temporal,
       Duration updateWait,
       SyncplaneMetrics metrics) {
     this.integrations = integrations;
     this.updates = updates;
     this.rules = rules;
-    this.executor = executor;
+    this.sender = sender;
     this.temporal = temporal;
     this.updateWait = updateWait;
     this.metrics = metrics;
@@ -135,7 +135,7 @@ public class IntegrationService {
     ChangeCommand command = new ChangeCommand(updateId, id, change, expected, key);
     long started = System.nanoTime();
     Optional<Commit> commit = forgetIfGone(id, () ->
-        executor.submit(id, updateId, stub -> stub::change, command, Commit.class, updateWait));
+        sender.submit(id, updateId, stub -> stub::change, command, Commit.class, updateWait));
     metrics.updateAccepted(Duration.ofNanos(System.nanoTime() - started));
     if (commit.isEmpty()) {
       return new ChangeOutcome(false, new ChangeResponse(null, pendingView(id, updateId)));
@@ -149,7 +149,7 @@ public class IntegrationService {
     existing.invalidate(id);
     String updateId = "delete-" + id;
     Optional<UpdateRun> run =
-        executor.submit(id, updateId, stub -> stub::delete, new DeleteCommand(updateId, id), UpdateRun.class, updateWait);
+        sender.submit(id, updateId, stub -> stub::delete, new DeleteCommand(updateId, id), UpdateRun.class, updateWait);
     return run.map(this::view).orElseGet(() -> pendingView(id, updateId));
   }
 
@@ -179,10 +179,10 @@ public class IntegrationService {
   }
 
   /**
-   * What a change needs to know before it goes to the executor: the provider (a PUT may not change it) and, when
+   * What a change needs to know before it goes to UpdateIntegrationWorkflow: the provider (a PUT may not change it) and, when
    * the row was read, its version, for a cheap 412. An integration this replica knows exists is not read again
    * ({@link #existing}). While the database does not answer, neither is known, and the request still goes to
-   * the executor, which commits as soon as the database is back (the caller gets 202).
+   * UpdateIntegrationWorkflow, which commits as soon as the database is back (the caller gets 202).
    */
   private Known precheck(String id) {
     String provider = existing.getIfPresent(id);
@@ -204,7 +204,7 @@ public class IntegrationService {
   /** The provider and version of an integration before a change, as far as known (null: not known). */
   private record Known(String provider, Long version) {}
 
-  /** The executor said the integration is gone (or going): this replica no longer knows it exists. */
+  /** UpdateIntegrationWorkflow said the integration is gone (or going): this replica no longer knows it exists. */
   private <T> T forgetIfGone(String id, Supplier<T> call) {
     try {
       return call.get();

@@ -33,7 +33,7 @@ public final class Names {
 
   private Names() {}
 
-  /** The per-integration executor: every Schedule write of one integration goes through this workflow. */
+  /** UpdateIntegrationWorkflow: every Schedule write of one integration goes through this workflow. */
   public static String updateWorkflowId(String integrationId) {
     return UPDATE_PREFIX + integrationId;
   }

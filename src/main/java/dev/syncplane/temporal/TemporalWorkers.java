@@ -51,7 +51,7 @@ public class TemporalWorkers implements Managed {
     this.keepRunningEvery = keepRunningEvery;
     Worker control = factory.newWorker(Names.CONTROL_TASK_QUEUE);
     control.registerWorkflowImplementationTypes(UpdateIntegrationWorkflowImpl.class, DriftRepairWorkflowImpl.class);
-    // Registered activities also serve local activities: the executor's handlers run StoreActivities locally.
+    // Registered activities also serve local activities: UpdateIntegrationWorkflow's handlers run StoreActivities locally.
     control.registerActivitiesImplementations(store, schedules, drift);
     Worker sync = factory.newWorker(Names.SYNC_TASK_QUEUE);
     sync.registerWorkflowImplementationTypes(SyncConnectionWorkflowImpl.class);

@@ -36,7 +36,7 @@ final class AcceptLatency {
   /**
    * Requests each path gets before anything is timed, so that both are measured warm (JIT-compiled), as a
    * service that has been up for a while is. The PUT path runs far more code than the no-op (HTTP, JSON, JDBI,
-   * the executor workflow): measured per round of 2,000 PUTs at 8 clients, the service's JIT compiler threads
+   * the workflow workflow): measured per round of 2,000 PUTs at 8 clients, the service's JIT compiler threads
    * took 8.3, 4.6, 2.2, 2.1, 1.2, 0.8, 0.2 and 0.1 ms of CPU per PUT, so 2,400 left it compiling through the
    * timed requests. So the full run warms each path with 16,000 requests ({@code Sizes.acceptWarmup}), in
    * rounds, each logged with its CPU per request, from as many clients as the busiest level, so that every
@@ -128,7 +128,7 @@ final class AcceptLatency {
   /**
    * What two parts of syncplane's accepting workflow task cost on their own, at {@value #PARTS_CLIENTS} clients: the
    * floor plus a no-op local activity (syncplane commits in one), and the floor plus a search-attribute upsert
-   * (which the executor does once per pass, not per change, for this reason). Three interleaved rounds; the
+   * (which the workflow does once per pass, not per change, for this reason). Three interleaved rounds; the
    * median round of each.
    */
   private static void floorParts(Bench b, String prefix) {

@@ -53,7 +53,7 @@ final class Scale {
     b.figures.add(Figure.info("scale", "update " + n + ": until Temporal's list shows every Schedule at it", updateListed, "s",
         "raw floor, until listed", floorListed, "the dev server's own scheduler worker and index are the limit here"));
     b.figures.add(Figure.underLimit("scale", "largest workflow history", history, "events", "Temporal's limit", HISTORY_LIMIT,
-        "the executor continues as new; every run of integration-update:" + id));
+        "the workflow continues as new; every run of integration-update:" + id));
     b.figures.add(Figure.underLimit("scale", "service peak RSS", rssKiB / 1024.0, "MiB", "the limit", RSS_LIMIT_MIB,
         "VmHWM of the service process, JVM options: " + String.join(" ", Bench.serviceJvm())));
     fleet.delete(id, patience);

@@ -13,7 +13,7 @@ public interface DriftActivities {
   ScanResult scan(ScanRequest request);
 
   /**
-   * Sends each integration's re-check to its executor ({@code integration-update:<id>}, Update
+   * Sends each integration's re-check to its UpdateIntegrationWorkflow ({@code integration-update:<id>}, Update
    * {@code repair}) and waits for the results: every repair write is serialized with that integration's
    * updates.
    */

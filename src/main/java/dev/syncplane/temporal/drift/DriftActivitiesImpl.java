@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.syncplane.api.ApiException;
 import dev.syncplane.api.ErrorCode;
 import dev.syncplane.db.DriftReportDao;
-import dev.syncplane.service.IntegrationExecutor;
+import dev.syncplane.service.UpdateSender;
 import dev.syncplane.temporal.schedules.DriftKind;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -17,12 +17,12 @@ import java.util.List;
 import java.util.Optional;
 
 public class DriftActivitiesImpl implements DriftActivities {
-  /** How long one wait for an executor's answer lasts before the activity heartbeats and asks again. */
+  /** How long one wait for an UpdateIntegrationWorkflow's answer lasts before the activity heartbeats and asks again. */
   private static final Duration POLL = Duration.ofSeconds(20);
 
   private final DriftSettings settings;
   private final DriftScanner scanner;
-  private final IntegrationExecutor executor;
+  private final UpdateSender sender;
   private final DriftReportDao reports;
   private final SyncplaneMetrics metrics;
   private final ObjectMapper json;
@@ -30,13 +30,13 @@ public class DriftActivitiesImpl implements DriftActivities {
   public DriftActivitiesImpl(
       DriftSettings settings,
       DriftScanner scanner,
-      IntegrationExecutor executor,
+      UpdateSender sender,
       DriftReportDao reports,
       SyncplaneMetrics metrics,
       ObjectMapper json) {
     this.settings = settings;
     this.scanner = scanner;
-    this.executor = executor;
+    this.sender = sender;
     this.reports = reports;
     this.metrics = metrics;
     this.json = json;
@@ -70,7 +70,7 @@ public class DriftActivitiesImpl implements DriftActivities {
     while (true) {
       try {
         Optional<IntegrationRepair> result =
-            executor.submit(command.integrationId(), updateId, stub -> stub::repair, command, IntegrationRepair.class, POLL);
+            sender.submit(command.integrationId(), updateId, stub -> stub::repair, command, IntegrationRepair.class, POLL);
         if (result.isPresent()) {
           return result.get();
         }

@@ -41,7 +41,7 @@ import java.util.stream.Stream;
 /**
  * Re-checks one integration's Schedules against the DB, describing each one, and repairs what is really
  * wrong: every Schedule of the integration, or only those of the customers a list-based scan suspects
- * ({@link RepairCommand#customerIds()}). Called by the executor's {@code repair} activity (under the
+ * ({@link RepairCommand#customerIds()}). Called by UpdateIntegrationWorkflow's {@code repair} activity (under the
  * integration's lock), and by {@code repair-drift --dry-run} with {@code write = false}, which then only
  * reports.
  */

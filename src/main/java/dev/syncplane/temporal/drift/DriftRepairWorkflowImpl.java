@@ -202,7 +202,7 @@ public class DriftRepairWorkflowImpl implements DriftRepairWorkflow {
 
   @Override
   public void repairIntegration(String integrationId) {
-    if (Ids.isValid(integrationId)) { // an id that cannot exist would only start an empty executor
+    if (Ids.isValid(integrationId)) { // an id that cannot exist would only start an empty UpdateIntegrationWorkflow
       integrationsRequested.add(integrationId);
     } else {
       Workflow.getLogger(DriftRepairWorkflowImpl.class).warn("repairIntegration ignored: not an integration id");

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * One drift-repair run. Counts are confirmed repairs (described right before the write, inside the
- * integration's executor), not list suspects.
+ * integration's UpdateIntegrationWorkflow), not list suspects.
  *
  * @param trigger PERIODIC, ON_DEMAND (repairNow, the repair Update, POST /api/v1/drift-repair),
  *     INTEGRATION (repairIntegration) or DRY_RUN

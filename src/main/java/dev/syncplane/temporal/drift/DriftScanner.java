@@ -47,8 +47,8 @@ import java.util.stream.Stream;
  * <p>A list entry shows interval, paused, workflow type and the search attributes; it cannot show the
  * action's arguments, workflow id or task queue. A shallow scan names the suspect customers of each
  * suspect integration (interval, paused, workflow type or version differs; no Schedule; an orphan), so
- * that its executor describes only those. A deep scan makes every integration with connections a
- * suspect as a whole, so that its executor describes every Schedule.
+ * that its UpdateIntegrationWorkflow describes only those. A deep scan makes every integration with connections a
+ * suspect as a whole, so that its UpdateIntegrationWorkflow describes every Schedule.
  */
 public class DriftScanner {
   private final IntegrationDao integrations;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the executor confirmed (and repaired, unless it was a dry run) for one integration.
+ * What UpdateIntegrationWorkflow confirmed (and repaired, unless it was a dry run) for one integration.
  *
  * @param checked Schedules described
  * @param counts confirmed drifts per kind (a Schedule can count under several kinds)

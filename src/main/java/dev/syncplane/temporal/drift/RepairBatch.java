@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Some suspect integrations, each to be re-checked and repaired inside its own executor.
+ * Some suspect integrations, each to be re-checked and repaired inside its own UpdateIntegrationWorkflow.
  *
  * @param customers the suspect customers of those integrations the list-based scan narrowed down;
  *     an integration without an entry (every one when this is null) is checked as a whole

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Re-check one integration's Schedules against the DB and repair what is really wrong. Runs inside the
- * integration's executor ({@code integration-update:<id>}), under its lock.
+ * integration's UpdateIntegrationWorkflow ({@code integration-update:<id>}), under its lock.
  *
  * @param maxIds how many Schedule ids per kind the result lists
  * @param skipStale an update of this integration is propagating: Schedules on an older version are its
@@ -16,7 +16,7 @@ import java.util.List;
 public record RepairCommand(String integrationId, String scanId, int maxIds, boolean skipStale, List<String> customerIds) {
   /**
    * Suspect customers per command at most; above it the whole integration is checked. The command
-   * travels through workflow history (the executor's Update and activity input): 1,000 ids of at most
+   * travels through workflow history (UpdateIntegrationWorkflow's Update and activity input): 1,000 ids of at most
    * 64 characters stay under 70 KB.
    */
   public static final int MAX_CUSTOMERS = 1_000;

@@ -10,8 +10,8 @@ import java.util.NavigableSet;
 import java.util.TreeMap;
 
 /**
- * What a scan found: the integrations to re-check inside their executors. Suspects only: the list is
- * eventually consistent, so nothing is counted until the executor has confirmed it by describe.
+ * What a scan found: the integrations to re-check inside their UpdateIntegrationWorkflows. Suspects only: the list is
+ * eventually consistent, so nothing is counted until UpdateIntegrationWorkflow has confirmed it by describe.
  *
  * @param integrations active integrations with connections, in the DB
  * @param connections their connections, in the DB

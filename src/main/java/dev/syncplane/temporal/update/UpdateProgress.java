@@ -1,6 +1,6 @@
 package dev.syncplane.temporal.update;
 
-/** The executor's phase, for the query {@code progress} and the Temporal UI. */
+/** UpdateIntegrationWorkflow's phase, for the query {@code progress} and the Temporal UI. */
 public record UpdateProgress(String phase, long lastCommittedVersion, long passVersion, int total, int applied) {
 
   public static final String IDLE = "IDLE";

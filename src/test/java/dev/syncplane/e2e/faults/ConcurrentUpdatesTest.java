@@ -77,8 +77,8 @@ class ConcurrentUpdatesTest {
       if (r.status() == 200) {
         long version = r.json().at("/update/version").asLong(); // the version this PUT committed
         versions.add(version);
-        // The integration as it stands once this PUT committed: its version, or a later one if the executor
-        // sent the update again after Temporal aborted it (IntegrationExecutor.isTurnedAway: a replay).
+        // The integration as it stands once this PUT committed: its version, or a later one if the workflow
+        // sent the update again after Temporal aborted it (UpdateSender.isTurnedAway: a replay).
         assertThat(r.json().at("/integration/version").asLong()).as(r.toString()).isGreaterThanOrEqualTo(version);
         if (version == db.get("version").asLong()) {
           assertThat(r.json().get("integration")).as("the DB holds the last committed PUT").isEqualTo(db);

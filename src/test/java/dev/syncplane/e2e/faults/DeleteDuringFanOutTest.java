@@ -61,7 +61,7 @@ class DeleteDuringFanOutTest {
     assertThat(change.status()).as(change.toString()).isIn(404, 409);
 
     Eventually.within(CONVERGE, () -> assertThat(api.get(path(id)).status()).isEqualTo(404));
-    // Only the executor writes this integration's Schedules: once it has closed, nothing can bring one back.
+    // Only the workflow writes this integration's Schedules: once it has closed, nothing can bring one back.
     Eventually.within(CONVERGE, () -> assertThat(executorStatus(id))
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
     List<String> left = new ArrayList<>();

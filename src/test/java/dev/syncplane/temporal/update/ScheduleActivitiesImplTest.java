@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The executor's Schedule activities against the real dev server and PostgreSQL, in the one case the
+ * The workflow's Schedule activities against the real dev server and PostgreSQL, in the one case the
  * workflow's serialization cannot cover: an attempt that outlived its timeout, still writing while the
  * executor has moved on to a disconnect.
  */
@@ -61,7 +61,7 @@ class ScheduleActivitiesImplTest {
     }
 
     // The batch has read its page (both customers) and passed the fence; before it writes acme's Schedule,
-    // the executor (having given up on this attempt) runs acme's disconnect: its rows, then its Schedule.
+    // the workflow (having given up on this attempt) runs acme's disconnect: its rows, then its Schedule.
     AtomicReference<ScheduleActivitiesImpl> activities = new AtomicReference<>();
     ScheduleGateway lateWriter =
         new ScheduleGateway(ServiceHarness.stubs(), ServiceHarness.scheduleOptions(), 0) {
@@ -98,7 +98,7 @@ class ScheduleActivitiesImplTest {
     assertThat(gateway.describe(scheduleId)).isPresent();
 
     activities.disconnect(new DisconnectCommand(id, connect.connectionId(), "acme"));
-    // The connect's first attempt, which the executor gave up on before it ran the disconnect, runs now:
+    // The connect's first attempt, which the workflow gave up on before it ran the disconnect, runs now:
     assertThatThrownBy(() -> activities.connect(connect)).hasMessageContaining("was disconnected while");
 
     assertThat(connections.findByCustomer(id, "acme")).isEmpty();

@@ -1,13 +1,13 @@
 package dev.syncplane.temporal.update;
 
-import static dev.syncplane.temporal.update.ExecutorFixtures.INTEGRATION;
-import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
-import static dev.syncplane.temporal.update.ExecutorFixtures.change;
-import static dev.syncplane.temporal.update.ExecutorFixtures.everyCommitANewVersion;
-import static dev.syncplane.temporal.update.ExecutorFixtures.executor;
-import static dev.syncplane.temporal.update.ExecutorFixtures.freshInput;
-import static dev.syncplane.temporal.update.ExecutorFixtures.onePagePasses;
-import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.INTEGRATION;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.WAIT;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.change;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.everyCommitANewVersion;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.executor;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.freshInput;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.onePagePasses;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.schedulesMock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.timeout;
@@ -40,7 +40,7 @@ class UpdateIntegrationWorkflowEvictionTest {
 
   @RegisterExtension
   static final TestWorkflowExtension testWorkflow =
-      ExecutorFixtures.extension()
+      UpdateWorkflowFixtures.extension()
           .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(1).build())
           .build();
 

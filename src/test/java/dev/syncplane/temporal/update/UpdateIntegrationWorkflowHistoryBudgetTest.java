@@ -1,6 +1,6 @@
 package dev.syncplane.temporal.update;
 
-import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.schedulesMock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -10,7 +10,7 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import dev.syncplane.core.Connection;
-import dev.syncplane.service.IntegrationExecutor;
+import dev.syncplane.service.UpdateSender;
 import dev.syncplane.temporal.Names;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Temporal refuses histories past 51,200 events and the issue caps ours at 10,000: a fan-out to 20,000
- * connections and thousands of connects must stay under it, in every run of the executor.
+ * connections and thousands of connects must stay under it, in every run of the workflow.
  */
 class UpdateIntegrationWorkflowHistoryBudgetTest {
   private static final int CONNECTIONS = 20_000;
@@ -97,7 +97,7 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
     when(steps.write(any())).thenReturn(new BatchResult(null, true, 1, 0, 0, 0, List.of()));
 
     // The service's own client: update-with-start, retrying while a run continues as new.
-    IntegrationExecutor service = new IntegrationExecutor(client, 60_000, 0, 0);
+    UpdateSender service = new UpdateSender(client, 60_000, 0, 0);
     for (int i = 0; i < 1_500; i++) {
       ConnectCommand command = new ConnectCommand("many", "c" + i, "customer-" + i);
       ConnectResult r = service

@@ -2,19 +2,19 @@ package dev.syncplane.temporal.update;
 
 import static dev.syncplane.support.Histories.activities;
 import static dev.syncplane.support.Histories.markers;
-import static dev.syncplane.temporal.update.ExecutorFixtures.INTEGRATION;
-import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
-import static dev.syncplane.temporal.update.ExecutorFixtures.batch;
-import static dev.syncplane.temporal.update.ExecutorFixtures.change;
-import static dev.syncplane.temporal.update.ExecutorFixtures.changeWithStart;
-import static dev.syncplane.temporal.update.ExecutorFixtures.commit;
-import static dev.syncplane.temporal.update.ExecutorFixtures.connectCommand;
-import static dev.syncplane.temporal.update.ExecutorFixtures.connected;
-import static dev.syncplane.temporal.update.ExecutorFixtures.deleted;
-import static dev.syncplane.temporal.update.ExecutorFixtures.executor;
-import static dev.syncplane.temporal.update.ExecutorFixtures.freshInput;
-import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
-import static dev.syncplane.temporal.update.ExecutorFixtures.updateRun;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.INTEGRATION;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.WAIT;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.batch;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.change;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.changeWithStart;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.commit;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.connectCommand;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.connected;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.deleted;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.executor;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.freshInput;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.schedulesMock;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.updateRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -72,7 +72,7 @@ class UpdateIntegrationWorkflowReplayTest {
   static final Duration PASS_INTERVAL = Duration.ofSeconds(5);
 
   @RegisterExtension
-  static final TestWorkflowExtension testWorkflow = ExecutorFixtures.extension().build();
+  static final TestWorkflowExtension testWorkflow = UpdateWorkflowFixtures.extension().build();
 
   @Test
   void aRecordedRunReplaysAndHasTheCurrentShape(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)

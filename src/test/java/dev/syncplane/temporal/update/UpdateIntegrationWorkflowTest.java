@@ -1,21 +1,21 @@
 package dev.syncplane.temporal.update;
 
-import static dev.syncplane.temporal.update.ExecutorFixtures.IDLE_MS;
-import static dev.syncplane.temporal.update.ExecutorFixtures.INTEGRATION;
-import static dev.syncplane.temporal.update.ExecutorFixtures.schedulesMock;
-import static dev.syncplane.temporal.update.ExecutorFixtures.WAIT;
-import static dev.syncplane.temporal.update.ExecutorFixtures.batch;
-import static dev.syncplane.temporal.update.ExecutorFixtures.change;
-import static dev.syncplane.temporal.update.ExecutorFixtures.changeWithStart;
-import static dev.syncplane.temporal.update.ExecutorFixtures.commit;
-import static dev.syncplane.temporal.update.ExecutorFixtures.connectCommand;
-import static dev.syncplane.temporal.update.ExecutorFixtures.connected;
-import static dev.syncplane.temporal.update.ExecutorFixtures.deleted;
-import static dev.syncplane.temporal.update.ExecutorFixtures.everyCommitANewVersion;
-import static dev.syncplane.temporal.update.ExecutorFixtures.executor;
-import static dev.syncplane.temporal.update.ExecutorFixtures.freshInput;
-import static dev.syncplane.temporal.update.ExecutorFixtures.onePagePasses;
-import static dev.syncplane.temporal.update.ExecutorFixtures.updateRun;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.IDLE_MS;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.INTEGRATION;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.schedulesMock;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.WAIT;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.batch;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.change;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.changeWithStart;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.commit;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.connectCommand;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.connected;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.deleted;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.everyCommitANewVersion;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.executor;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.freshInput;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.onePagePasses;
+import static dev.syncplane.temporal.update.UpdateWorkflowFixtures.updateRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -38,7 +38,7 @@ import dev.syncplane.support.Eventually;
 import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.drift.IntegrationRepair;
 import dev.syncplane.temporal.drift.RepairCommand;
-import dev.syncplane.temporal.update.ExecutorFixtures.Gate;
+import dev.syncplane.temporal.update.UpdateWorkflowFixtures.Gate;
 import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -73,7 +73,7 @@ import org.mockito.InOrder;
 class UpdateIntegrationWorkflowTest {
 
   @RegisterExtension
-  static final TestWorkflowExtension testWorkflow = ExecutorFixtures.extension().build();
+  static final TestWorkflowExtension testWorkflow = UpdateWorkflowFixtures.extension().build();
 
   // withoutAnnotations() stops Mockito from copying the interfaces' method annotations.
   private final StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
@@ -86,7 +86,7 @@ class UpdateIntegrationWorkflowTest {
     env.start();
   }
 
-  /** Starts the executor's run as a plain start; the updates then go to the running workflow. */
+  /** Starts the workflow's run as a plain start; the updates then go to the running workflow. */
   private UpdateIntegrationWorkflow startExecutor(TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
@@ -105,7 +105,7 @@ class UpdateIntegrationWorkflowTest {
         .thenReturn(batch("c2", false, 7, 2), batch("c4", false, 7, 2), batch("c5", true, 7, 1));
     startWorker(env, worker);
 
-    // As IntegrationExecutor does it: update-with-start, answered once the commit is durable.
+    // As UpdateSender does it: update-with-start, answered once the commit is durable.
     UpdateIntegrationWorkflow executor = executor(client, worker);
     Commit answer =
         changeWithStart(executor, command, freshInput());
@@ -367,7 +367,7 @@ class UpdateIntegrationWorkflowTest {
   @Test
   void aPassLongerThanOneRunsHistoryContinuesAsNewAndResumesAtItsCursor(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
-    int batches = 400; // about 2,400 events: past the executor's history budget of 2,000
+    int batches = 400; // about 2,400 events: past the workflow's history budget of 2,000
     when(store.commitChange(any())).thenReturn(commit("u-3", 3));
     when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 3, batches));
     List<BatchRequest> requests = Collections.synchronizedList(new ArrayList<>());
@@ -443,7 +443,7 @@ class UpdateIntegrationWorkflowTest {
 
     assertThatThrownBy(() -> executor.change(stale))
         .isInstanceOf(WorkflowUpdateException.class)
-        .extracting(ExecutorFixtures::applicationFailure, InstanceOfAssertFactories.type(ApplicationFailure.class))
+        .extracting(UpdateWorkflowFixtures::applicationFailure, InstanceOfAssertFactories.type(ApplicationFailure.class))
         .satisfies(
             f -> {
               assertThat(f.getType()).isEqualTo(StoreActivities.REFUSED);
@@ -486,12 +486,12 @@ class UpdateIntegrationWorkflowTest {
     assertThat(executor.progress().phase()).isEqualTo(UpdateProgress.DELETING);
     assertThatThrownBy(() -> executor.change(change("u-late", null)))
         .isInstanceOf(WorkflowUpdateException.class)
-        .extracting(ExecutorFixtures::applicationFailure, InstanceOfAssertFactories.type(ApplicationFailure.class))
+        .extracting(UpdateWorkflowFixtures::applicationFailure, InstanceOfAssertFactories.type(ApplicationFailure.class))
         .extracting(ApplicationFailure::getOriginalMessage)
         .isEqualTo(UpdateIntegrationWorkflow.REJECT_DELETING);
     assertThatThrownBy(() -> executor.connect(connectCommand("conn-late", "cust-late")))
         .isInstanceOf(WorkflowUpdateException.class)
-        .extracting(ExecutorFixtures::applicationFailure, InstanceOfAssertFactories.type(ApplicationFailure.class))
+        .extracting(UpdateWorkflowFixtures::applicationFailure, InstanceOfAssertFactories.type(ApplicationFailure.class))
         .extracting(ApplicationFailure::getOriginalMessage)
         .isEqualTo(UpdateIntegrationWorkflow.REJECT_DELETING);
     // A repeated DELETE joins the one already accepted.

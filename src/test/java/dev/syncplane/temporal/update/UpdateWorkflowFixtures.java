@@ -34,15 +34,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Test data and helpers shared by the executor's unit and replay tests. */
-final class ExecutorFixtures {
+/** Test data and helpers shared by the workflow's unit and replay tests. */
+final class UpdateWorkflowFixtures {
   static final String INTEGRATION = "int-1";
   static final long IDLE_MS = 60_000;
   static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
   /** Long enough for a slow CI machine, short enough that a broken test fails rather than hangs. */
   static final Duration WAIT = Duration.ofSeconds(10);
 
-  private ExecutorFixtures() {}
+  private UpdateWorkflowFixtures() {}
 
   /**
    * A ScheduleActivities mock whose {@code beginPass} and {@code continuePass} compose the mocked {@code steps}
@@ -75,7 +75,7 @@ final class ExecutorFixtures {
     when(steps.write(any())).thenAnswer(call -> batch("c1", true, committed.get(), 1));
   }
 
-  /** The executor's workflow type with the search attributes its code and its callers set. */
+  /** The workflow's workflow type with the search attributes its code and its callers set. */
   static TestWorkflowExtension.Builder extension() {
     return TestWorkflowExtension.newBuilder()
         .registerWorkflowImplementationTypes(UpdateIntegrationWorkflowImpl.class)
@@ -85,7 +85,7 @@ final class ExecutorFixtures {
         .setDoNotStart(true);
   }
 
-  /** A stub as IntegrationExecutor builds it, on the test worker's task queue. */
+  /** A stub as UpdateSender builds it, on the test worker's task queue. */
   static UpdateIntegrationWorkflow executor(WorkflowClient client, Worker worker) {
     return client.newWorkflowStub(
         UpdateIntegrationWorkflow.class,
@@ -111,7 +111,7 @@ final class ExecutorFixtures {
     return UpdateWorkflowInput.fresh(INTEGRATION, IDLE_MS, minPassIntervalMs, maxPassIntervalMs);
   }
 
-  /** A change sent as IntegrationExecutor sends it: update-with-start, answered once the commit is durable. */
+  /** A change sent as UpdateSender sends it: update-with-start, answered once the commit is durable. */
   static Commit changeWithStart(UpdateIntegrationWorkflow executor, ChangeCommand command, UpdateWorkflowInput input) {
     return WorkflowClient.executeUpdateWithStart(
         executor::change,

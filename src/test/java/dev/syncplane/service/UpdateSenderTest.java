@@ -31,19 +31,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * How the executor answers when Temporal turns an update away, against the dev server and the service's own
+ * How the workflow answers when Temporal turns an update away, against the dev server and the service's own
  * workers: the first update-with-starts are refused as Temporal refuses them (a client interceptor throws what the
  * SDK throws), then the call goes through to the real executor workflow.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class IntegrationExecutorTest {
+class UpdateSenderTest {
   static final DropwizardAppExtension<SyncplaneConfiguration> APP = ServiceHarness.app();
 
   private final Integrations integrations = new Integrations(ServiceHarness.api(APP), ServiceHarness.schedules());
   private final AtomicInteger calls = new AtomicInteger();
 
   /** An executor whose first {@code refusals} update-with-starts fail with {@code status}. */
-  private IntegrationExecutor refusing(int refusals, Status status) {
+  private UpdateSender refusing(int refusals, Status status) {
     WorkflowClientInterceptorBase refuse = new WorkflowClientInterceptorBase() {
       @Override
       public WorkflowClientCallsInterceptor workflowClientCallsInterceptor(WorkflowClientCallsInterceptor next) {
@@ -68,17 +68,17 @@ class IntegrationExecutorTest {
             .setInterceptors(refuse)
             .build());
     SyncplaneConfiguration.FanOut fanOut = APP.getConfiguration().fanOut;
-    return new IntegrationExecutor(client, fanOut.idleTimeoutMs, fanOut.minPassIntervalMs, fanOut.maxPassIntervalMs);
+    return new UpdateSender(client, fanOut.idleTimeoutMs, fanOut.minPassIntervalMs, fanOut.maxPassIntervalMs);
   }
 
-  private Optional<Commit> change(IntegrationExecutor executor, String id, Duration wait) {
+  private Optional<Commit> change(UpdateSender executor, String id, Duration wait) {
     String updateId = UUID.randomUUID().toString();
     ChangeCommand command = new ChangeCommand(updateId, id, new IntegrationChange("renamed", null, null), null, null);
     return executor.submit(id, updateId, stub -> stub::change, command, Commit.class, wait);
   }
 
   /** The change, answered 503 {@code TEMPORAL_UNAVAILABLE} with a Retry-After: its detail. */
-  private String unavailable(IntegrationExecutor executor, String id, Duration wait) {
+  private String unavailable(UpdateSender executor, String id, Duration wait) {
     ApiException refused = catchThrowableOfType(ApiException.class, () -> change(executor, id, wait));
     assertThat(refused).as("the change's answer").isNotNull();
     assertThat(refused.code()).isEqualTo(ErrorCode.TEMPORAL_UNAVAILABLE);
@@ -89,7 +89,7 @@ class IntegrationExecutorTest {
   @Test
   void anUpdateTheServerAbortedIsSentAgainAndCommitsOnce() {
     String id = integrations.create(newId("aborted"), 60_000);
-    IntegrationExecutor executor = refusing(2, Status.UNAVAILABLE.withDescription("workflow update was aborted"));
+    UpdateSender executor = refusing(2, Status.UNAVAILABLE.withDescription("workflow update was aborted"));
 
     Optional<Commit> commit = change(executor, id, Duration.ofSeconds(10));
 
@@ -101,7 +101,7 @@ class IntegrationExecutorTest {
   @Test
   void aWorkflowWithTooManyUpdatesInFlightIsAskedAgain() {
     String id = integrations.create(newId("in-flight"), 60_000);
-    IntegrationExecutor executor = refusing(2, Status.RESOURCE_EXHAUSTED.withDescription(
+    UpdateSender executor = refusing(2, Status.RESOURCE_EXHAUSTED.withDescription(
         "limit on number of concurrent in-flight updates has been reached (10)"));
 
     Optional<Commit> commit = change(executor, id, Duration.ofSeconds(10));
@@ -113,7 +113,7 @@ class IntegrationExecutorTest {
   @Test
   void anUpdateTurnedAwayUntilTheWaitEndsIs503AndWritesNothing() {
     String id = integrations.create(newId("turned-away"), 60_000);
-    IntegrationExecutor executor = refusing(Integer.MAX_VALUE, Status.RESOURCE_EXHAUSTED.withDescription("busy"));
+    UpdateSender executor = refusing(Integer.MAX_VALUE, Status.RESOURCE_EXHAUSTED.withDescription("busy"));
 
     long started = System.nanoTime();
     assertThat(unavailable(executor, id, Duration.ofSeconds(1))).contains("nothing was written");
@@ -127,7 +127,7 @@ class IntegrationExecutorTest {
   @Test
   void anUpdateAbortedUntilTheWaitEndsIs503SayingItMayHaveBeenWritten() {
     String id = integrations.create(newId("aborted-503"), 60_000);
-    IntegrationExecutor executor = refusing(Integer.MAX_VALUE, Status.UNAVAILABLE.withDescription("workflow update was aborted"));
+    UpdateSender executor = refusing(Integer.MAX_VALUE, Status.UNAVAILABLE.withDescription("workflow update was aborted"));
 
     assertThat(unavailable(executor, id, Duration.ofSeconds(1)))
         .contains("may have been written")
@@ -138,7 +138,7 @@ class IntegrationExecutorTest {
   @Test
   void aServerThatFailsInsideTheCallIs503SayingItMayHaveBeenWritten() {
     String id = integrations.create(newId("failed-inside"), 60_000);
-    IntegrationExecutor executor = refusing(Integer.MAX_VALUE, Status.INTERNAL.withDescription("operation failed. Error interrupted (9)"));
+    UpdateSender executor = refusing(Integer.MAX_VALUE, Status.INTERNAL.withDescription("operation failed. Error interrupted (9)"));
 
     assertThat(unavailable(executor, id, Duration.ofSeconds(10)))
         .contains("may have been written")
@@ -149,7 +149,7 @@ class IntegrationExecutorTest {
   @Test
   void aServerThatDoesNotAnswerIsNotAskedAgain() {
     String id = integrations.create(newId("down"), 60_000);
-    IntegrationExecutor executor = refusing(Integer.MAX_VALUE, Status.UNAVAILABLE.withDescription("io exception"));
+    UpdateSender executor = refusing(Integer.MAX_VALUE, Status.UNAVAILABLE.withDescription("io exception"));
 
     assertThat(unavailable(executor, id, Duration.ofSeconds(10))).contains("nothing was written");
     assertThat(calls).as("update-with-start calls").hasValue(1);

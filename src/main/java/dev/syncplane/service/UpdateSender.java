@@ -29,11 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a request to an integration's executor workflow through update-with-start (starting it if it is
+ * Sends a request to an integration's UpdateIntegrationWorkflow through update-with-start (starting it if it is
  * not running) and waits a bounded time for the answer. Turns Temporal's failures into API answers.
  */
-public class IntegrationExecutor {
-  private static final Logger LOG = LoggerFactory.getLogger(IntegrationExecutor.class);
+public class UpdateSender {
+  private static final Logger LOG = LoggerFactory.getLogger(UpdateSender.class);
   static final int RETRY_AFTER_SECONDS = 5;
   private static final int DRAIN_RETRIES = 50;
 
@@ -42,7 +42,7 @@ public class IntegrationExecutor {
   private final long minPassIntervalMs;
   private final long maxPassIntervalMs;
 
-  public IntegrationExecutor(WorkflowClient client, long idleTimeoutMs, long minPassIntervalMs, long maxPassIntervalMs) {
+  public UpdateSender(WorkflowClient client, long idleTimeoutMs, long minPassIntervalMs, long maxPassIntervalMs) {
     this.client = client;
     this.idleTimeoutMs = idleTimeoutMs;
     this.minPassIntervalMs = minPassIntervalMs;
@@ -123,7 +123,7 @@ public class IntegrationExecutor {
   }
 
   /**
-   * The executor is between two runs: it refused the update because it is continuing as new, or the run
+   * UpdateIntegrationWorkflow is between two runs: it refused the update because it is continuing as new, or the run
    * closed (idle) just as the update reached it. Sending the same update id again is safe: Temporal
    * deduplicates it, and the next attempt joins or starts the new run.
    */

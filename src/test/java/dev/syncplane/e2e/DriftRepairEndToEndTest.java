@@ -249,6 +249,51 @@ class DriftRepairEndToEndTest {
     connections.forEach(c -> assertMatchesDb(id, c));
   }
 
+  @Test
+  void aScheduleStrippedOfItsOwnSearchAttributesIsDriftForStatusAndIsRepairedByListAndDeepRuns() {
+    String id = createIntegration(newId("stripped"), 3_600_000);
+    List<JsonNode> connections = connect(id, 3);
+    Eventually.within(CONVERGE, () -> connections.forEach(c -> assertMatchesDb(id, c)));
+    awaitDriftRepairRunning();
+    repairNowOverRest(); // whatever earlier tests left behind is repaired first
+    String stripped = scheduleId(connections.get(0));
+
+    recreateWithoutItsSearchAttributes(stripped);
+
+    Eventually.within(CONVERGE, () -> assertThat(status(id)).isEqualTo(
+        Map.of("inSync", false, "total", 3, "inSync#", 2, "stale", 0, "missing", 0, "drifted", 1)));
+    Response list = api.post("/api/v1/drift-repair?scan=list", null);
+    assertThat(list.status()).as(list.toString()).isEqualTo(200);
+    assertThat(list.json().get("deep").asBoolean()).isFalse();
+    assertThat(list.json().at("/ids/ATTRIBUTES").toString()).as(list.json().toString()).contains(stripped);
+    assertRepairedWithItsSearchAttributes(id, connections);
+
+    recreateWithoutItsSearchAttributes(stripped);
+    Response deep = api.post("/api/v1/drift-repair", null);
+    assertThat(deep.status()).as(deep.toString()).isEqualTo(200);
+    assertThat(deep.json().get("deep").asBoolean()).isTrue();
+    assertThat(deep.json().at("/ids/ATTRIBUTES").toString()).as(deep.json().toString()).contains(stripped);
+    assertRepairedWithItsSearchAttributes(id, connections);
+  }
+
+  /** Every Schedule matches the DB, carries its own search attributes again, and a query by IntegrationId finds all. */
+  private void assertRepairedWithItsSearchAttributes(String id, List<JsonNode> connections) {
+    for (JsonNode c : connections) {
+      assertMatchesDb(id, c);
+      SearchAttributes own = schedules.getHandle(scheduleId(c)).describe().getTypedSearchAttributes();
+      assertThat(own.get(Names.INTEGRATION_ID)).isEqualTo(id);
+      assertThat(own.get(Names.CUSTOMER_ID)).isEqualTo(c.get("customerId").asText());
+      assertThat(own.get(Names.CONFIG_VERSION)).isEqualTo(1L);
+    }
+    Eventually.within(CONVERGE, () -> {
+      assertThat(status(id)).isEqualTo(
+          Map.of("inSync", true, "total", 3, "inSync#", 3, "stale", 0, "missing", 0, "drifted", 0));
+      try (var listed = schedules.listSchedules("IntegrationId = '" + id + "'", 100)) {
+        assertThat(listed.count()).as("Schedules a query by IntegrationId finds").isEqualTo(3);
+      }
+    });
+  }
+
   // --- helpers
 
   /** The Schedules {@link #driftBehindTheBack} edited, one kind of drift each, and the orphan it made. */
@@ -372,7 +417,19 @@ class DriftRepairEndToEndTest {
 
   private static JsonNode counts(int interval, int paused, int action, int version, int missing, int orphan) {
     return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Map.of(
-        "INTERVAL", interval, "PAUSED", paused, "ACTION", action, "VERSION", version, "MISSING", missing, "ORPHAN", orphan));
+        "INTERVAL", interval, "PAUSED", paused, "ACTION", action, "VERSION", version, "ATTRIBUTES", 0,
+        "MISSING", missing, "ORPHAN", orphan));
+  }
+
+  /**
+   * Deletes a Schedule and creates it again by hand with exactly the Schedule syncplane wrote (its action, with
+   * the action's own ConfigVersion), but none of the Schedule's own search attributes.
+   */
+  private void recreateWithoutItsSearchAttributes(String scheduleId) {
+    Schedule written = schedules.getHandle(scheduleId).describe().getSchedule();
+    schedules.getHandle(scheduleId).delete();
+    schedules.createSchedule(scheduleId, written, ScheduleOptions.newBuilder().build());
+    assertThat(schedules.getHandle(scheduleId).describe().getTypedSearchAttributes().size()).isZero();
   }
 
   private Map<String, Object> status(String id) {

@@ -16,8 +16,11 @@ import java.util.Map;
  * fields are null and not compared; the version is the schedule-level search attribute, which lags
  * shortly behind an update).
  *
- * @param version the {@code ConfigVersion} carried, 0 when none
- * @param integrationIdAttribute the {@code IntegrationId} search attribute, null when absent
+ * @param version the {@code ConfigVersion} carried (the Schedule's own or its action's, whichever is higher), 0 when
+ *     none
+ * @param integrationIdAttribute the Schedule's own {@code IntegrationId} search attribute, null when absent
+ * @param customerIdAttribute the Schedule's own {@code CustomerId} search attribute, null when absent
+ * @param scheduleVersion the Schedule's own {@code ConfigVersion} search attribute, 0 when absent
  */
 public record ActualSchedule(
     String scheduleId,
@@ -30,6 +33,8 @@ public record ActualSchedule(
     boolean argumentsReadable,
     long version,
     String integrationIdAttribute,
+    String customerIdAttribute,
+    long scheduleVersion,
     boolean fromList) {
 
   public static ActualSchedule of(String scheduleId, ScheduleDescription d) {
@@ -62,6 +67,8 @@ public record ActualSchedule(
         readable,
         ScheduleGateway.versionOf(d),
         d.getTypedSearchAttributes().get(Names.INTEGRATION_ID),
+        d.getTypedSearchAttributes().get(Names.CUSTOMER_ID),
+        orZero(d.getTypedSearchAttributes().get(Names.CONFIG_VERSION)),
         false);
   }
 
@@ -70,6 +77,8 @@ public record ActualSchedule(
         ? s.getWorkflow() : null;
     Object version = first(d.getSearchAttributes(), Names.CONFIG_VERSION.getName());
     Object integrationId = first(d.getSearchAttributes(), Names.INTEGRATION_ID.getName());
+    Object customerId = first(d.getSearchAttributes(), Names.CUSTOMER_ID.getName());
+    long scheduleVersion = version instanceof Number n ? n.longValue() : 0;
     return new ActualSchedule(
         d.getScheduleId(),
         d.getSchedule() == null ? null : d.getSchedule().getSpec(),
@@ -79,9 +88,15 @@ public record ActualSchedule(
         null,
         null,
         false,
-        version instanceof Number n ? n.longValue() : 0,
+        scheduleVersion,
         integrationId == null ? null : integrationId.toString(),
+        customerId == null ? null : customerId.toString(),
+        scheduleVersion,
         true);
+  }
+
+  private static long orZero(Long v) {
+    return v == null ? 0 : v;
   }
 
   /** Untyped search attributes come back as lists of values. */

@@ -10,6 +10,11 @@ public enum DriftKind {
   ACTION,
   /** Its {@code ConfigVersion} is missing, older than the DB's (and no update is propagating), or forged higher. */
   VERSION,
+  /**
+   * The Schedule's own search attributes ({@code IntegrationId}, {@code CustomerId}, {@code ConfigVersion}) are
+   * missing or wrong, whatever its action carries: visibility queries by integration no longer find it.
+   */
+  ATTRIBUTES,
   /** A connection without a Schedule. */
   MISSING,
   /** A Schedule of ours (our id scheme and our {@code IntegrationId}) whose connection no longer exists. */

@@ -57,6 +57,9 @@ public final class ScheduleClassifier {
     if (!actionMatches(desired, a)) {
       kinds.add(DriftKind.ACTION);
     }
+    if (!ownAttributesMatch(desired, a)) {
+      kinds.add(DriftKind.ATTRIBUTES);
+    }
     return kinds.isEmpty() ? new Verdict(State.IN_SYNC, kinds) : new Verdict(State.DRIFTED, kinds);
   }
 
@@ -71,6 +74,16 @@ public final class ScheduleClassifier {
         && (intervals.get(0).getOffset() == null || intervals.get(0).getOffset().isZero())
         && isEmpty(spec.getCalendars())
         && isEmpty(spec.getCronExpressions());
+  }
+
+  /**
+   * The Schedule's own search attributes, which a list or a visibility query sees: they must name its
+   * integration, its customer and the version it carries. The same check from a list entry and from a describe.
+   */
+  private static boolean ownAttributesMatch(DesiredSchedule desired, ActualSchedule a) {
+    return desired.connection().integrationId().equals(a.integrationIdAttribute())
+        && desired.connection().customerId().equals(a.customerIdAttribute())
+        && a.scheduleVersion() == a.version();
   }
 
   /** A list entry shows only the workflow type; a describe shows everything the action holds. */

@@ -24,7 +24,7 @@ class ScheduleClassifierTest {
   /** What a describe returns for a Schedule written from DESIRED, with one field changed by {@code edit}. */
   static ActualSchedule described(java.util.function.UnaryOperator<ActualSchedule> edit) {
     return edit.apply(new ActualSchedule(DESIRED.scheduleId(), spec(Duration.ofMinutes(1)), false, "SyncConnectionWorkflow",
-        "sync:int-1:cust-1", "syncplane-sync", DESIRED.syncRequest(), true, 3, "int-1", false));
+        "sync:int-1:cust-1", "syncplane-sync", DESIRED.syncRequest(), true, 3, "int-1", "cust-1", 3, false));
   }
 
   static ScheduleSpec spec(Duration every) {
@@ -71,16 +71,37 @@ class ScheduleClassifierTest {
   @Test
   void aListEntryIsComparedOnWhatTheListShows() {
     ActualSchedule listed = new ActualSchedule(DESIRED.scheduleId(), spec(Duration.ofMinutes(1)), false,
-        "SyncConnectionWorkflow", null, null, null, false, 3, "int-1", true);
+        "SyncConnectionWorkflow", null, null, null, false, 3, "int-1", "cust-1", 3, true);
     assertThat(classify(listed).state()).isEqualTo(State.IN_SYNC); // arguments and task queue are not in the list
     ActualSchedule otherType = new ActualSchedule(DESIRED.scheduleId(), spec(Duration.ofMinutes(1)), false,
-        "SomethingElse", null, null, null, false, 3, "int-1", true);
+        "SomethingElse", null, null, null, false, 3, "int-1", "cust-1", 3, true);
     assertThat(classify(otherType).kinds()).containsExactly(DriftKind.ACTION);
   }
 
   private static ActualSchedule copy(
       ActualSchedule a, ScheduleSpec spec, boolean paused, SyncRequest args, String taskQueue, long version) {
     return new ActualSchedule(a.scheduleId(), spec, paused, a.workflowType(), a.workflowId(), taskQueue, args,
-        a.argumentsReadable(), version, a.integrationIdAttribute(), a.fromList());
+        a.argumentsReadable(), version, a.integrationIdAttribute(), a.customerIdAttribute(), version, a.fromList());
+  }
+
+  /** The Schedule's own search attributes as {@code edit} leaves them; its action keeps version 3. */
+  private static ActualSchedule ownAttributes(String integrationId, String customerId, long scheduleVersion, boolean fromList) {
+    ActualSchedule a = described(x -> x);
+    return new ActualSchedule(a.scheduleId(), a.spec(), a.paused(), a.workflowType(), a.workflowId(), a.taskQueue(),
+        a.arguments(), a.argumentsReadable(), fromList ? scheduleVersion : Math.max(3, scheduleVersion), integrationId,
+        customerId, scheduleVersion, fromList);
+  }
+
+  @Test
+  void aScheduleStrippedOfItsOwnSearchAttributesIsDriftWhateverItsActionCarries() {
+    // Re-created by hand with syncplane's exact action (ConfigVersion 3 on the action), but no schedule attributes.
+    assertThat(classify(ownAttributes(null, null, 0, false)))
+        .isEqualTo(new Verdict(State.DRIFTED, Set.of(DriftKind.ATTRIBUTES)));
+    assertThat(classify(ownAttributes("int-1", "cust-1", 0, false)).kinds()).containsExactly(DriftKind.ATTRIBUTES);
+    assertThat(classify(ownAttributes(null, "cust-1", 3, false)).kinds()).containsExactly(DriftKind.ATTRIBUTES);
+    assertThat(classify(ownAttributes("int-1", "other", 3, false)).kinds()).containsExactly(DriftKind.ATTRIBUTES);
+    // The same Schedule seen in a list (no action there): drift too, so /status, list-based and deep runs agree.
+    assertThat(classify(ownAttributes(null, null, 0, true)).state()).isEqualTo(State.DRIFTED);
+    assertThat(classify(ownAttributes(null, null, 0, true)).kinds()).contains(DriftKind.ATTRIBUTES);
   }
 }

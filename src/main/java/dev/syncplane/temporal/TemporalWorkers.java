@@ -9,6 +9,11 @@ import dev.syncplane.temporal.update.ScheduleActivities;
 import dev.syncplane.temporal.update.StoreActivities;
 import dev.syncplane.temporal.update.UpdateIntegrationWorkflowImpl;
 import io.dropwizard.lifecycle.Managed;
+import io.grpc.Status;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -26,6 +31,7 @@ public class TemporalWorkers implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(TemporalWorkers.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
 
+  private final WorkflowClient client;
   private final WorkerFactory factory;
   private volatile boolean started;
   private volatile boolean stopping;
@@ -46,6 +52,7 @@ public class TemporalWorkers implements Managed {
       DriftActivities drift,
       Runnable keepRunning,
       Duration keepRunningEvery) {
+    this.client = client;
     this.factory = WorkerFactory.newInstance(client);
     this.keepRunning = keepRunning;
     this.keepRunningEvery = keepRunningEvery;
@@ -104,13 +111,33 @@ public class TemporalWorkers implements Managed {
     }
   }
 
-  /** Red until the workers run: updates are accepted only by a running worker. */
+  /**
+   * Red until the workers run, and red while they cannot poll: updates are accepted only by a running worker that
+   * reaches its server. Asks Temporal about the control task queue (DescribeTaskQueue, 2 s deadline), which also
+   * tells whether it has seen this process's pollers.
+   */
   public HealthCheck healthCheck() {
     return new HealthCheck() {
       @Override
       protected Result check() {
-        return started ? Result.healthy("polling " + Names.CONTROL_TASK_QUEUE + " and " + Names.SYNC_TASK_QUEUE)
-            : Result.unhealthy("workers not started: Temporal has not answered yet");
+        if (!started) {
+          return Result.unhealthy("workers not started: Temporal has not answered yet");
+        }
+        String identity = client.getOptions().getIdentity();
+        try {
+          DescribeTaskQueueResponse queue = client.getWorkflowServiceStubs().blockingStub()
+              .withDeadlineAfter(2, TimeUnit.SECONDS)
+              .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setTaskQueue(TaskQueue.newBuilder().setName(Names.CONTROL_TASK_QUEUE))
+                  .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+                  .build());
+          boolean seen = queue.getPollersList().stream().anyMatch(p -> identity.equals(p.getIdentity()));
+          return Result.healthy("polling " + Names.CONTROL_TASK_QUEUE + " and " + Names.SYNC_TASK_QUEUE
+              + (seen ? "" : " (Temporal has not seen this worker's first poll yet)"));
+        } catch (RuntimeException e) {
+          return Result.unhealthy("workers cannot poll: Temporal does not answer (" + Status.fromThrowable(e) + ")");
+        }
       }
     };
   }

@@ -55,8 +55,15 @@ class TemporalUnreachableTest {
       assertThat(Integer.parseInt(refused.header("Retry-After"))).isPositive();
       assertThat(integrations.get(id)).as("the DB after the 503 (reads work without Temporal)").isEqualTo(before);
       assertThat(api.get(path(id) + "/updates").json()).as("update runs after the 503").isEmpty();
+      for (String check : List.of("temporal", "temporal-workers")) {
+        Eventually.within(CONVERGE, () -> assertThat(health(check).isHealthy()).as(check + " while Temporal is down").isFalse());
+      }
+      assertThat(health("temporal-workers").getMessage()).contains("cannot poll");
     } finally {
       temporal.start();
+    }
+    for (String check : List.of("temporal", "temporal-workers")) {
+      Eventually.within(CONVERGE, () -> assertThat(health(check).isHealthy()).as(check + " once Temporal is back").isTrue());
     }
 
     // The portal retries the same request with the same key, as Retry-After says, until Temporal answers.
@@ -73,5 +80,9 @@ class TemporalUnreachableTest {
     assertThat(after.get("periodMs").asLong()).isEqualTo(90_000);
     assertThat(api.get(path(id) + "/updates").json()).as("update runs").hasSize(1);
     Eventually.within(CONVERGE, () -> integrations.assertSchedulesMatchDb(id, connections));
+  }
+
+  private static com.codahale.metrics.health.HealthCheck.Result health(String name) {
+    return APP.getEnvironment().healthChecks().runHealthCheck(name);
   }
 }

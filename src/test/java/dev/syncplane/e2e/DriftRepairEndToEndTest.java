@@ -19,6 +19,7 @@ import dev.syncplane.temporal.drift.DriftScanner;
 import dev.syncplane.temporal.drift.ScanResult;
 import dev.syncplane.temporal.drift.DriftRepairStarter;
 import dev.syncplane.temporal.drift.DriftRepairWorkflow;
+import dev.syncplane.temporal.drift.DriftSettings;
 import dev.syncplane.temporal.schedules.ScheduleGateway;
 import dev.syncplane.temporal.sync.SyncConnectionWorkflow;
 import dev.syncplane.temporal.sync.SyncRequest;
@@ -292,6 +293,21 @@ class DriftRepairEndToEndTest {
         assertThat(listed.count()).as("Schedules a query by IntegrationId finds").isEqualTo(3);
       }
     });
+  }
+
+  @Test
+  void aShorterIntervalAnnouncedByAStartingReplicaIsTheNextRunsNotTheOneAfterTheOldInterval() {
+    awaitDriftRepairRunning();
+    repairNowOverRest(); // the next periodic run is now planned with this service's interval (5 minutes)
+    java.time.Instant planned = java.time.Instant.parse(api.get("/api/v1/drift-repair").json().get("nextRunAt").asText());
+    assertThat(planned).isAfter(java.time.Instant.now().plus(Duration.ofMinutes(1)));
+
+    // What a replica started with SYNCPLANE_DRIFT_INTERVAL=3s does once its workers run:
+    new DriftRepairStarter(ServiceHarness.workflows(), new DriftSettings(3_000, 1, 50)).run();
+
+    JsonNode periodic = Eventually.value(CONVERGE, () -> api.get("/api/v1/drift-repair").json().get("lastReport"),
+        r -> r != null && !r.isNull() && r.get("trigger").asText().equals("PERIODIC"));
+    assertThat(java.time.Instant.parse(periodic.get("startedAt").asText())).isBefore(planned);
   }
 
   // --- helpers

@@ -12,7 +12,6 @@ import dev.syncplane.cli.RepairDriftCommand;
 import dev.syncplane.cli.SearchAttributesCommand;
 import dev.syncplane.core.connector.ConnectorRegistry;
 import dev.syncplane.core.connector.SimulatedConnector;
-import dev.syncplane.db.CommitDao;
 import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.DriftReportDao;
 import dev.syncplane.db.IntegrationDao;
@@ -116,7 +115,6 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     IntegrationDao integrations = jdbi.onDemand(IntegrationDao.class);
     ConnectionDao connections = jdbi.onDemand(ConnectionDao.class);
     UpdateRunDao updates = jdbi.onDemand(UpdateRunDao.class);
-    CommitDao commits = jdbi.onDemand(CommitDao.class);
     SyncRunDao syncRuns = jdbi.onDemand(SyncRunDao.class);
     DriftReportDao driftReports = jdbi.onDemand(DriftReportDao.class);
     SyncplaneMetrics metrics = new SyncplaneMetrics(env.metrics());
@@ -150,7 +148,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
       TemporalWorkers workers =
           new TemporalWorkers(
               client,
-              new StoreActivitiesImpl(commits, updates, syncRuns),
+              new StoreActivitiesImpl(updates, syncRuns),
               new ScheduleActivitiesImpl(
                   integrations, connections, updates, syncRuns, gateway, scheduleWriters, config.fanOut.batchSize, metrics),
               new SyncActivitiesImpl(integrations, connections, syncRuns, connectors, metrics),

@@ -3,7 +3,6 @@ package dev.syncplane.temporal.update;
 import dev.syncplane.core.ChangeRefused;
 import dev.syncplane.core.Commit;
 import dev.syncplane.core.UpdateRun;
-import dev.syncplane.db.CommitDao;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.db.UpdateRunDao;
 import io.temporal.activity.Activity;
@@ -12,27 +11,20 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.function.Supplier;
 
 public class StoreActivitiesImpl implements StoreActivities {
-  private final CommitDao commits;
   private final UpdateRunDao updates;
   private final SyncRunDao syncRuns;
 
-  public StoreActivitiesImpl(CommitDao commits, UpdateRunDao updates, SyncRunDao syncRuns) {
-    this.commits = commits;
+  public StoreActivitiesImpl(UpdateRunDao updates, SyncRunDao syncRuns) {
     this.updates = updates;
     this.syncRuns = syncRuns;
   }
 
-  /** {@link UpdateRunDao#commitChange}, with its one-statement path through the small {@link CommitDao}. */
+  /** {@link UpdateRunDao#commitChange}: idempotent by update id; a refusal is final. */
   @Override
   public Commit commitChange(ChangeCommand c) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
-    return refusable(
-        () ->
-            commits
-                .commitNew(c.updateId(), c.integrationId(), c.change(), c.expectedVersion(), c.idempotencyKey(),
-                    info.getWorkflowId(), info.getRunId())
-                .orElseGet(() -> updates.commitOrExplain(c.updateId(), c.integrationId(), c.change(), c.expectedVersion(),
-                    c.idempotencyKey(), info.getWorkflowId(), info.getRunId())));
+    return refusable(() -> updates.commitChange(c.updateId(), c.integrationId(), c.change(), c.expectedVersion(),
+        c.idempotencyKey(), info.getWorkflowId(), info.getRunId()));
   }
 
   @Override

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.syncplane.auth.ApiClient;
 import dev.syncplane.auth.ProblemUnauthorizedHandler;
 import dev.syncplane.auth.TokenAuthenticator;
-import dev.syncplane.cli.DevPostgresCommand;
 import dev.syncplane.cli.OutOfSyncCommand;
 import dev.syncplane.cli.RepairDriftCommand;
 import dev.syncplane.cli.SearchAttributesCommand;
@@ -97,7 +96,6 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
           }
         });
     bootstrap.addCommand(new SearchAttributesCommand());
-    bootstrap.addCommand(new DevPostgresCommand());
     bootstrap.addCommand(new RepairDriftCommand());
     bootstrap.addCommand(new OutOfSyncCommand());
   }

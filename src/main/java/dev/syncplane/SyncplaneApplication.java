@@ -60,6 +60,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import org.jdbi.v3.core.Jdbi;
 
@@ -105,6 +107,25 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  }
+
+  /**
+   * The Jersey providers every API request passes through: the body limit, the problem+json exception
+   * mappers and the bearer-token filter. The resource tests register the same list.
+   */
+  public static List<Object> apiProviders(SyncplaneConfiguration.Api api) {
+    List<Object> providers = new ArrayList<>();
+    providers.add(new BodyLimitFilter(api.maxBodyBytes));
+    providers.addAll(ProblemMappers.all());
+    providers.add(
+        new AuthDynamicFeature(
+            new OAuthCredentialAuthFilter.Builder<ApiClient>()
+                .setAuthenticator(new TokenAuthenticator(api.token))
+                .setPrefix("Bearer")
+                .setRealm("syncplane")
+                .setUnauthorizedHandler(new ProblemUnauthorizedHandler())
+                .buildAuthFilter()));
+    return providers;
   }
 
   @Override
@@ -183,21 +204,11 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
                 new ConnectionService(integrations, connections, syncRuns, sender, gateway, wait, temporal), paging));
 
     env.jersey().register(new OpenApiResource(new OpenApiResource.Rules(config.providers, config.api.minPeriodMs)));
-    env.jersey().register(new BodyLimitFilter(config.api.maxBodyBytes));
-    ProblemMappers.all().forEach(env.jersey()::register);
+    apiProviders(config.api).forEach(env.jersey()::register);
     // What Jetty refuses before Jersey sees it is problem+json too.
     ProblemErrorHandler jettyErrors = new ProblemErrorHandler(env.getObjectMapper());
     env.getApplicationContext().setErrorHandler(jettyErrors);
     env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
-    env.jersey()
-        .register(
-            new AuthDynamicFeature(
-                new OAuthCredentialAuthFilter.Builder<ApiClient>()
-                    .setAuthenticator(new TokenAuthenticator(config.api.token))
-                    .setPrefix("Bearer")
-                    .setRealm("syncplane")
-                    .setUnauthorizedHandler(new ProblemUnauthorizedHandler())
-                    .buildAuthFilter()));
 
     env.healthChecks().register("temporal", new TemporalHealthCheck(stubs, temporal.namespace));
     if (drift.enabled) {

@@ -14,8 +14,7 @@ import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleUpdate;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.api.workflowservice.v1.UpdateScheduleRequest;
-import io.temporal.internal.client.ScheduleProtoUtil;
-import io.temporal.internal.common.SearchAttributesUtil;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.time.Duration;
 import java.util.HashSet;
@@ -79,7 +78,7 @@ public class ScheduleGateway {
   private final ScheduleClient client;
   private final WorkflowServiceStubs stubs;
   private final String namespace;
-  private final ScheduleProtoUtil proto;
+  private final DataConverter dataConverter;
   private final RpcBudget budget;
 
   /** @param rpcPerSecond the budget for Schedule RPCs per second; 0 or less means unbounded */
@@ -87,7 +86,7 @@ public class ScheduleGateway {
     this.client = ScheduleClient.newInstance(stubs, options);
     this.stubs = stubs;
     this.namespace = options.getNamespace();
-    this.proto = new ScheduleProtoUtil(null, options); // only its conversion is used, which needs no client
+    this.dataConverter = options.getDataConverter();
     this.budget = rpcPerSecond > 0 ? new RpcBudget(rpcPerSecond) : null;
   }
 
@@ -157,13 +156,12 @@ public class ScheduleGateway {
    * attributes, as the SDK's {@code ScheduleHandle.update} sends them after its describe.
    */
   public UpdateScheduleRequest updateRequest(DesiredSchedule desired) {
-    io.temporal.api.common.v1.SearchAttributes attributes = SearchAttributesUtil.encodeTyped(desired.searchAttributes());
     return UpdateScheduleRequest.newBuilder()
         .setNamespace(namespace)
         .setScheduleId(desired.scheduleId())
         .setRequestId(UUID.randomUUID().toString())
-        .setSchedule(proto.scheduleToProto(desired.toSchedule()))
-        .setSearchAttributes(attributes == null ? io.temporal.api.common.v1.SearchAttributes.getDefaultInstance() : attributes)
+        .setSchedule(ScheduleProtos.toProto(desired.toSchedule(), namespace, dataConverter))
+        .setSearchAttributes(ScheduleProtos.searchAttributes(desired.searchAttributes()))
         .build();
   }
 

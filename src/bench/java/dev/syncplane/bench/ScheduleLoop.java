@@ -66,12 +66,9 @@ final class ScheduleLoop {
   }
 
   private static boolean isNotFoundOrInvalid(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof io.grpc.StatusRuntimeException s) {
-        return s.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND || s.getStatus().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT;
-      }
-    }
-    return false;
+    return dev.syncplane.temporal.TemporalFailures.status(e)
+        .map(s -> s.getCode() == io.grpc.Status.Code.NOT_FOUND || s.getCode() == io.grpc.Status.Code.INVALID_ARGUMENT)
+        .orElse(false);
   }
 
   /** Runs {@code call} once per item with {@code concurrency} in flight; returns the elapsed nanoseconds. */

@@ -2,7 +2,10 @@ package dev.syncplane.api;
 
 import java.util.List;
 
-/** An answer other than success, rendered as problem+json. Thrown only before anything was written. */
+/**
+ * An answer other than success, rendered as problem+json. A refusal writes nothing; a 429 or 503 for a change says
+ * in its detail whether the change may have been written (TemporalErrors).
+ */
 public class ApiException extends RuntimeException {
   private final ErrorCode code;
   private final List<Problem.FieldError> errors;

@@ -21,8 +21,9 @@ public enum ErrorCode {
   UNKNOWN_PROVIDER(422, "Unknown provider"),
   PERIOD_TOO_SHORT(422, "periodMs is below the minimum"),
   IDEMPOTENCY_KEY_REUSED(422, "The Idempotency-Key was used for another request"),
+  TEMPORAL_THROTTLED(429, "Temporal is rate limiting requests"),
   INTERNAL(500, "Internal error"),
-  TEMPORAL_UNAVAILABLE(503, "Temporal is unreachable; nothing was written"),
+  TEMPORAL_UNAVAILABLE(503, "Temporal did not answer or failed the call"),
   DATABASE_UNAVAILABLE(503, "The database is unreachable"),
   DRIFT_REPAIR_NOT_RUNNING(503, "The drift-repair workflow is not running yet");
 

@@ -121,7 +121,7 @@ public class OpenApiResource {
                             op.getResponses().addApiResponse("200", op.getResponses().remove("default").description("OK"));
                           }
                           op.setSecurity(List.of(new SecurityRequirement().addList(BEARER)));
-                          addIfAbsent(op, "4XX", "refused; nothing was written", problem);
+                          addIfAbsent(op, "4XX", "refused (429 with Retry-After: Temporal is rate limiting; retry later)", problem);
                           addIfAbsent(op, "5XX", "a dependency is down (503 with Retry-After) or an unexpected error", problem);
                           if (op.getParameters() != null) {
                             op.getParameters().stream().filter(p -> "path".equals(p.getIn()) && ID_PARAMETERS.contains(p.getName()))

@@ -103,7 +103,7 @@ public class ConnectionService {
         throw new ApiException(
             ErrorCode.NOT_FOUND, "Schedule " + scheduleId + " does not exist yet; drift repair will recreate it");
       }
-      throw UpdateSender.translate(e);
+      throw TemporalErrors.forAction(e);
     }
     return new SyncTriggered(c.id(), scheduleId);
   }

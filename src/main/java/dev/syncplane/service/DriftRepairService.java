@@ -9,13 +9,12 @@ import dev.syncplane.api.ErrorCode;
 import dev.syncplane.db.DriftReportDao;
 import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.TemporalFactory;
+import dev.syncplane.temporal.TemporalFailures;
 import dev.syncplane.temporal.drift.DriftReport;
 import dev.syncplane.temporal.drift.DriftState;
 import dev.syncplane.temporal.drift.ScanMode;
-import dev.syncplane.temporal.schedules.ScheduleGateway;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
@@ -50,8 +49,8 @@ public class DriftRepairService {
     try {
       state = workflow().query("state", DriftState.class);
     } catch (RuntimeException e) {
-      if (!notFound(e)) {
-        throw UpdateSender.translate(e);
+      if (!TemporalFailures.isNotFound(e)) {
+        throw TemporalErrors.forRead(e);
       }
       state = null; // not started yet
     }
@@ -83,13 +82,16 @@ public class DriftRepairService {
                       .build(),
                   scan.value());
     } catch (RuntimeException e) {
-      throw notFound(e) ? notRunning() : UpdateSender.translate(e);
+      throw TemporalFailures.isNotFound(e) ? notRunning() : TemporalErrors.forAction(e);
     }
     Optional<DriftReport> report;
     try {
       report = UpdateSender.awaitResult(handle, wait);
     } catch (RuntimeException e) {
-      throw UpdateSender.translate(e);
+      if (TemporalFailures.classify(e) == TemporalFailures.Kind.OTHER) {
+        throw e;
+      }
+      report = Optional.empty(); // accepted, so it runs; Temporal failed while we waited for its report: 202
     }
     return report
         .map(r -> new Outcome(r, null))
@@ -104,21 +106,12 @@ public class DriftRepairService {
     return client.newUntypedWorkflowStub(Names.DRIFT_REPAIR_WORKFLOW_ID, Optional.empty(), Optional.empty());
   }
 
-  private static boolean notFound(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof WorkflowNotFoundException) {
-        return true;
-      }
-    }
-    return ScheduleGateway.isNotFound(e);
-  }
-
   private static ApiException notRunning() {
     return new ApiException(
         ErrorCode.DRIFT_REPAIR_NOT_RUNNING,
         "the drift-repair workflow is not running yet; the service starts it as soon as Temporal answers. Retry shortly.",
         List.of(),
-        UpdateSender.RETRY_AFTER_SECONDS);
+        TemporalErrors.UNAVAILABLE_RETRY_AFTER_SECONDS);
   }
 
   private DriftReport parse(String body) {

@@ -63,7 +63,7 @@ public class StatusService {
     try {
       counts = counts(integration);
     } catch (RuntimeException e) {
-      throw UpdateSender.translate(e);
+      throw TemporalErrors.forRead(e);
     }
     Optional<UpdateRun> active = updates.active(id);
     return new IntegrationStatus(

@@ -4,11 +4,10 @@ import dev.syncplane.api.ApiException;
 import dev.syncplane.api.ErrorCode;
 import dev.syncplane.core.ChangeRefused;
 import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.TemporalFailures;
 import dev.syncplane.temporal.update.StoreActivities;
 import dev.syncplane.temporal.update.UpdateIntegrationWorkflow;
 import dev.syncplane.temporal.update.UpdateWorkflowInput;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public class UpdateSender {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateSender.class);
-  static final int RETRY_AFTER_SECONDS = 5;
   private static final int DRAIN_RETRIES = 50;
 
   private final WorkflowClient client;
@@ -52,7 +50,7 @@ public class UpdateSender {
   /**
    * @return the handler's result, or empty if it has not finished within {@code wait} of this call (it goes on;
    *     the call itself returns only once the update is accepted, i.e. durable)
-   * @throws ApiException for a refusal (nothing written) or an unreachable Temporal (503)
+   * @throws ApiException for a refusal (nothing written), a throttling Temporal (429) or an unreachable one (503)
    */
   public <A, R> Optional<R> submit(
       String integrationId,
@@ -64,11 +62,12 @@ public class UpdateSender {
     long deadline = System.nanoTime() + wait.toNanos();
     boolean aborted = false; // an attempt Temporal aborted may have run the handler, and so committed
     for (int attempt = 0; ; attempt++) {
+      WorkflowUpdateHandle<R> handle = null;
       try {
         UpdateIntegrationWorkflow stub = newStub(integrationId);
         WithStartWorkflowOperation<Void> start =
             new WithStartWorkflowOperation<>(stub::run, UpdateWorkflowInput.fresh(integrationId, idleTimeoutMs, minPassIntervalMs, maxPassIntervalMs));
-        WorkflowUpdateHandle<R> handle =
+        handle =
             WorkflowClient.startUpdateWithStart(
                 method.apply(stub),
                 argument,
@@ -85,10 +84,17 @@ public class UpdateSender {
           sleep(100);
           continue;
         }
-        boolean abortedNow = isAborted(e);
+        if (handle != null && TemporalFailures.classify(e) != TemporalFailures.Kind.OTHER) {
+          // Accepted, hence durable, but Temporal failed while we waited for the result: it goes on, as after a
+          // wait that runs out (the caller answers 202 with the update id).
+          LOG.warn("update {} accepted; its result could not be read: {}", updateId, e.toString());
+          return Optional.empty();
+        }
+        boolean abortedNow = TemporalFailures.isUpdateAborted(e);
         aborted |= abortedNow;
         long backoffMs = Math.min(1_000, 100L << Math.min(attempt, 4));
-        if ((abortedNow || isTooBusy(e)) && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) < deadline) {
+        boolean throttled = TemporalFailures.classify(e) == TemporalFailures.Kind.THROTTLED;
+        if ((abortedNow || throttled) && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) < deadline) {
           sleep(backoffMs);
           continue;
         }
@@ -128,53 +134,23 @@ public class UpdateSender {
    * deduplicates it, and the next attempt joins or starts the new run.
    */
   private static boolean isBetweenRuns(Throwable e) {
-    if (applicationFailure(e).map(f -> UpdateIntegrationWorkflow.REJECT_RETRY.equals(f.getOriginalMessage())).orElse(false)) {
-      return true;
-    }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof io.temporal.client.WorkflowNotFoundException) {
-        return true;
-      }
-      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return true;
-      }
-      if (t.getMessage() != null && t.getMessage().contains("workflow execution already completed")) {
-        return true;
-      }
-    }
-    return false;
+    return applicationFailure(e).map(f -> UpdateIntegrationWorkflow.REJECT_RETRY.equals(f.getOriginalMessage())).orElse(false)
+        || TemporalFailures.isWorkflowClosed(e);
   }
 
   /*
-   * Two ways Temporal turns an update away and asks for it again. The SDK already retries each call for
-   * temporal.rpcRetrySeconds (2 s), too short to outlast them, and a longer setting would also delay the 503 of a
-   * server that is down. So once the SDK gives up, the update is sent again with the same update id (Temporal and
-   * the commit deduplicate it), 100 ms to 1 s apart, until the request's wait is spent; then 503.
+   * Two ways Temporal turns an update away and asks for it again: RESOURCE_EXHAUSTED (too many updates in flight on
+   * the workflow, history.maxInFlightUpdates, or the namespace's rate limit) and an aborted update
+   * (TemporalFailures.isUpdateAborted). The SDK already retries each call for temporal.rpcRetrySeconds (2 s), too
+   * short to outlast them, and a longer setting would also delay the 503 of a server that is down. So once the SDK
+   * gives up, the update is sent again with the same update id (Temporal and the commit deduplicate it), 100 ms to
+   * 1 s apart, until the request's wait is spent; then 429 (still throttled) or 503.
    */
-
-  /** The workflow has too many updates in flight ({@code history.maxInFlightUpdates}), or the server is busy. */
-  private static boolean isTooBusy(Throwable e) {
-    return statusOf(e).map(s -> s.getCode() == Status.Code.RESOURCE_EXHAUSTED).orElse(false);
-  }
 
   /**
-   * The server aborted the update before it was accepted: its speculative workflow task was lost (seen under
-   * concurrent PUTs from server 1.32). The handler may have run, and committed, in the lost task.
-   */
-  private static boolean isAborted(Throwable e) {
-    return statusOf(e)
-        .map(s -> s.getCode() == Status.Code.UNAVAILABLE
-            && s.getDescription() != null
-            && s.getDescription().contains("update was aborted"))
-        .orElse(false);
-  }
-
-  /** Maps what Temporal said to what the API answers. */
-  static RuntimeException translate(RuntimeException e) {
-    return translate(e, false);
-  }
-
-  /** @param mayHaveCommitted an attempt was aborted by Temporal, so a 503 cannot say that nothing was written */
+   * Maps what Temporal said to what the API answers.
+   *
+   * @param mayHaveCommitted an attempt was aborted by Temporal, so the answer cannot say that nothing was written */
   private static RuntimeException translate(RuntimeException e, boolean mayHaveCommitted) {
     Optional<ApplicationFailure> failure = applicationFailure(e);
     if (failure.isPresent()) {
@@ -193,57 +169,11 @@ public class UpdateSender {
         return new ApiException(ErrorCode.INTEGRATION_DELETING, "the integration is being deleted");
       }
     }
-    // A server that failed inside the call (INTERNAL, UNKNOWN) may or may not have applied it.
-    boolean failedInside = isServerFailure(e);
-    if (isUnavailable(e) || failedInside) {
-      LOG.warn("answering 503: Temporal said {}", statusOf(e).orElse(null));
-      return new ApiException(
-          ErrorCode.TEMPORAL_UNAVAILABLE,
-          mayHaveCommitted || failedInside
-              ? "Temporal failed or aborted the request before answering, so a change may have been written: GET the"
-                  + " integration to see. A request sent with an Idempotency-Key can be retried with the same key; it applies once."
-              : "Temporal did not answer; nothing was written. Retry the same request (with the same Idempotency-Key).",
-          java.util.List.of(),
-          RETRY_AFTER_SECONDS);
-    }
-    return e;
-  }
-
-  static boolean isUnavailable(Throwable e) {
-    return statusOf(e)
-        .map(Status::getCode)
-        .map(code -> code == Status.Code.UNAVAILABLE
-            || code == Status.Code.DEADLINE_EXCEEDED
-            || code == Status.Code.RESOURCE_EXHAUSTED
-            || code == Status.Code.CANCELLED)
-        .orElse(false);
-  }
-
-  /** Temporal answered that it failed inside ({@code INTERNAL}, or an error it could not classify). */
-  private static boolean isServerFailure(Throwable e) {
-    return statusOf(e)
-        .map(Status::getCode)
-        .map(code -> code == Status.Code.INTERNAL || code == Status.Code.UNKNOWN)
-        .orElse(false);
-  }
-
-  /** The gRPC status nearest the top of the cause chain. */
-  private static Optional<Status> statusOf(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StatusRuntimeException s) {
-        return Optional.of(s.getStatus());
-      }
-    }
-    return Optional.empty();
+    return TemporalErrors.forChange(e, mayHaveCommitted);
   }
 
   private static Optional<ApplicationFailure> applicationFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure f) {
-        return Optional.of(f);
-      }
-    }
-    return Optional.empty();
+    return TemporalFailures.find(e, ApplicationFailure.class);
   }
 
   private static void sleep(long ms) {

@@ -77,4 +77,19 @@ class DriftRepairServiceTest {
     assertThatThrownBy(service::get)
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TEMPORAL_UNAVAILABLE));
   }
+
+  @Test
+  void temporalThrottlingIs429AndTheReadSaysNothingOfWrites() {
+    when(reports.latest()).thenReturn(Optional.empty());
+    when(stub.query(eq("state"), eq(dev.syncplane.temporal.drift.DriftState.class)))
+        .thenThrow(new StatusRuntimeException(Status.RESOURCE_EXHAUSTED.withDescription("namespace rate limit exceeded")));
+
+    assertThatThrownBy(service::get)
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.TEMPORAL_THROTTLED);
+          assertThat(e.code().status()).isEqualTo(429);
+          assertThat(e.retryAfterSeconds()).isPositive();
+          assertThat(e.getMessage()).doesNotContainIgnoringCase("writ").doesNotContainIgnoringCase("idempotency");
+        });
+  }
 }

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.syncplane.SyncplaneConfiguration;
 import dev.syncplane.api.ApiException;
 import dev.syncplane.api.ErrorCode;
+import dev.syncplane.api.Problem;
+import dev.syncplane.resources.ProblemMappers;
+import jakarta.ws.rs.core.Response;
 import dev.syncplane.core.Commit;
 import dev.syncplane.core.IntegrationChange;
 import dev.syncplane.support.Integrations;
@@ -44,17 +47,23 @@ class UpdateSenderTest {
 
   /** An executor whose first {@code refusals} update-with-starts fail with {@code status}. */
   private UpdateSender refusing(int refusals, Status status) {
+    return refusing(refusals, n -> status);
+  }
+
+  /** An executor whose first {@code refusals} update-with-starts fail, the n-th (from 1) with {@code status(n)}. */
+  private UpdateSender refusing(int refusals, java.util.function.IntFunction<Status> status) {
     WorkflowClientInterceptorBase refuse = new WorkflowClientInterceptorBase() {
       @Override
       public WorkflowClientCallsInterceptor workflowClientCallsInterceptor(WorkflowClientCallsInterceptor next) {
         return new WorkflowClientCallsInterceptorBase(next) {
           @Override
           public <R> WorkflowUpdateWithStartOutput<R> updateWithStart(WorkflowUpdateWithStartInput<R> input) {
-            if (calls.incrementAndGet() <= refusals) {
+            int n = calls.incrementAndGet();
+            if (n <= refusals) {
               throw new WorkflowServiceException(
                   WorkflowExecution.newBuilder().setWorkflowId(input.getWorkflowStartInput().getWorkflowId()).build(),
                   input.getWorkflowStartInput().getWorkflowType(),
-                  new StatusRuntimeException(status));
+                  new StatusRuntimeException(status.apply(n)));
             }
             return super.updateWithStart(input);
           }
@@ -110,18 +119,56 @@ class UpdateSenderTest {
     assertThat(commit).map(c -> c.integration().version()).contains(2L);
   }
 
+  /** The change, answered 429 {@code TEMPORAL_THROTTLED} with a Retry-After: its detail. */
+  private String throttled(UpdateSender executor, String id, Duration wait) {
+    ApiException refused = catchThrowableOfType(ApiException.class, () -> change(executor, id, wait));
+    assertThat(refused).as("the change's answer").isNotNull();
+    assertThat(refused.code()).isEqualTo(ErrorCode.TEMPORAL_THROTTLED);
+    assertThat(refused.retryAfterSeconds()).isPositive();
+    // ... and on the wire: 429, Retry-After, the code in problem+json
+    Response response = new ProblemMappers.Api().toResponse(refused);
+    assertThat(response.getStatus()).isEqualTo(429);
+    assertThat(response.getHeaderString("Retry-After")).isEqualTo(String.valueOf(refused.retryAfterSeconds()));
+    assertThat(((Problem) response.getEntity()).code()).isEqualTo("TEMPORAL_THROTTLED");
+    return refused.getMessage();
+  }
+
   @Test
-  void anUpdateTurnedAwayUntilTheWaitEndsIs503AndWritesNothing() {
-    String id = integrations.create(newId("turned-away"), 60_000);
-    UpdateSender executor = refusing(Integer.MAX_VALUE, Status.RESOURCE_EXHAUSTED.withDescription("busy"));
+  void anUpdateThrottledUntilTheWaitEndsIs429AndWritesNothing() {
+    String id = integrations.create(newId("throttled"), 60_000);
+    UpdateSender executor = refusing(Integer.MAX_VALUE, Status.RESOURCE_EXHAUSTED.withDescription(
+        "namespace rate limit exceeded"));
 
     long started = System.nanoTime();
-    assertThat(unavailable(executor, id, Duration.ofSeconds(1))).contains("nothing was written");
+    assertThat(throttled(executor, id, Duration.ofSeconds(1))).contains("nothing was written");
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-    assertThat(took).as("time to the 503").isLessThan(Duration.ofSeconds(2));
+    assertThat(took).as("time to the 429").isLessThan(Duration.ofSeconds(2));
     assertThat(calls.get()).as("asked again, with backoff").isBetween(3, 10);
     assertThat(integrations.get(id).get("version").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void anUpdateAbortedThenThrottledIs429SayingItMayHaveBeenWritten() {
+    String id = integrations.create(newId("aborted-429"), 60_000);
+    UpdateSender executor = refusing(Integer.MAX_VALUE, n -> n == 1
+        ? Status.UNAVAILABLE.withDescription("workflow update was aborted")
+        : Status.RESOURCE_EXHAUSTED.withDescription("limit on number of concurrent in-flight updates has been reached (10)"));
+
+    assertThat(throttled(executor, id, Duration.ofSeconds(1)))
+        .contains("may have been written")
+        .doesNotContain("nothing was written");
+  }
+
+  @Test
+  void anUpdateThatTimedOutAfterItWasSentIs503SayingItMayHaveBeenWritten() {
+    String id = integrations.create(newId("deadline"), 60_000);
+    UpdateSender executor = refusing(Integer.MAX_VALUE, Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded"));
+
+    assertThat(unavailable(executor, id, Duration.ofSeconds(10)))
+        .contains("may have been written")
+        .doesNotContain("nothing was written");
+    assertThat(calls).as("update-with-start calls").hasValue(1);
   }
 
   @Test

@@ -76,7 +76,7 @@ public class DriftActivitiesImpl implements DriftActivities {
         }
         context.heartbeat(command.integrationId()); // still running: the same update id joins it again
       } catch (ApiException e) {
-        if (e.code() == ErrorCode.TEMPORAL_UNAVAILABLE) {
+        if (e.code() == ErrorCode.TEMPORAL_UNAVAILABLE || e.code() == ErrorCode.TEMPORAL_THROTTLED) {
           throw e; // the activity retries
         }
         return IntegrationRepair.skipped(command.integrationId(), e.getMessage()); // e.g. being deleted

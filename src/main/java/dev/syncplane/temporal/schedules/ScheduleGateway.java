@@ -2,7 +2,7 @@ package dev.syncplane.temporal.schedules;
 
 import dev.syncplane.core.Connection;
 import dev.syncplane.temporal.Names;
-import io.grpc.Status;
+import dev.syncplane.temporal.TemporalFailures;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleAlreadyRunningException;
@@ -14,17 +14,25 @@ import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleUpdate;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.api.workflowservice.v1.UpdateScheduleRequest;
-import io.temporal.internal.client.ScheduleProtoUtil;
-import io.temporal.internal.common.SearchAttributesUtil;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * Every Schedule RPC syncplane makes goes through here, under one rate budget. Callers must hold the
@@ -59,14 +67,18 @@ public class ScheduleGateway {
     GONE
   }
 
-  private static final Set<Status.Code> TRANSIENT =
-      Set.of(Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
   private static final int ATTEMPTS = 4;
+  /**
+   * How long a listing goes on asking again after Temporal throttles it (RESOURCE_EXHAUSTED), counted from the
+   * first refusal; then the refusal is thrown (the API answers 429). Each attempt is itself retried by the SDK for
+   * temporal.rpcRetrySeconds.
+   */
+  static final Duration LIST_THROTTLE_BUDGET = Duration.ofSeconds(2);
 
   private final ScheduleClient client;
   private final WorkflowServiceStubs stubs;
   private final String namespace;
-  private final ScheduleProtoUtil proto;
+  private final DataConverter dataConverter;
   private final RpcBudget budget;
 
   /** @param rpcPerSecond the budget for Schedule RPCs per second; 0 or less means unbounded */
@@ -74,7 +86,7 @@ public class ScheduleGateway {
     this.client = ScheduleClient.newInstance(stubs, options);
     this.stubs = stubs;
     this.namespace = options.getNamespace();
-    this.proto = new ScheduleProtoUtil(null, options); // only its conversion is used, which needs no client
+    this.dataConverter = options.getDataConverter();
     this.budget = rpcPerSecond > 0 ? new RpcBudget(rpcPerSecond) : null;
   }
 
@@ -144,13 +156,12 @@ public class ScheduleGateway {
    * attributes, as the SDK's {@code ScheduleHandle.update} sends them after its describe.
    */
   public UpdateScheduleRequest updateRequest(DesiredSchedule desired) {
-    io.temporal.api.common.v1.SearchAttributes attributes = SearchAttributesUtil.encodeTyped(desired.searchAttributes());
     return UpdateScheduleRequest.newBuilder()
         .setNamespace(namespace)
         .setScheduleId(desired.scheduleId())
         .setRequestId(UUID.randomUUID().toString())
-        .setSchedule(proto.scheduleToProto(desired.toSchedule()))
-        .setSearchAttributes(attributes == null ? io.temporal.api.common.v1.SearchAttributes.getDefaultInstance() : attributes)
+        .setSchedule(ScheduleProtos.toProto(desired.toSchedule(), namespace, dataConverter))
+        .setSearchAttributes(ScheduleProtos.searchAttributes(desired.searchAttributes()))
         .build();
   }
 
@@ -161,7 +172,7 @@ public class ScheduleGateway {
         call.run();
         return;
       } catch (StatusRuntimeException e) {
-        if (attempt == ATTEMPTS || !TRANSIENT.contains(e.getStatus().getCode())) {
+        if (attempt == ATTEMPTS || !TemporalFailures.isTransient(e)) {
           throw e;
         }
         try {
@@ -227,9 +238,17 @@ public class ScheduleGateway {
 
   /**
    * Lists Schedules matching a visibility query (eventually consistent), page by page under the same
-   * rate budget: one permit per page fetched.
+   * rate budget: one permit per page fetched. A page Temporal throttles (RESOURCE_EXHAUSTED) is asked for again,
+   * backing off, for up to {@link #LIST_THROTTLE_BUDGET}: the listing starts over and skips the Schedules it has
+   * already returned. Once the budget is spent the refusal is thrown.
    */
   public Stream<ScheduleListDescription> list(String query, int pageSize) {
+    ThrottleRetryingListing listing = new ThrottleRetryingListing(() -> listOnce(query, pageSize));
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(listing, Spliterator.ORDERED | Spliterator.NONNULL), false)
+        .onClose(listing::close);
+  }
+
+  private Stream<ScheduleListDescription> listOnce(String query, int pageSize) {
     AtomicLong seen = new AtomicLong();
     acquire(1);
     return client.listSchedules(query, pageSize)
@@ -238,6 +257,78 @@ public class ScheduleGateway {
             acquire(1); // the stream fetches the next page after this one
           }
         });
+  }
+
+  /** The Schedules of a listing, started over (skipping those already returned) when Temporal throttles a page. */
+  private static final class ThrottleRetryingListing implements Iterator<ScheduleListDescription> {
+    private final Supplier<Stream<ScheduleListDescription>> open;
+    private final Set<String> returned = new HashSet<>();
+    private Stream<ScheduleListDescription> stream;
+    private Iterator<ScheduleListDescription> it;
+    private ScheduleListDescription next;
+    private Long throttledSince; // System.nanoTime() of the first refusal; null while none
+    private int refusals;
+
+    ThrottleRetryingListing(Supplier<Stream<ScheduleListDescription>> open) {
+      this.open = open;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null) {
+        try {
+          if (it == null) {
+            stream = open.get();
+            it = stream.iterator();
+          }
+          if (!it.hasNext()) {
+            return false;
+          }
+          ScheduleListDescription d = it.next();
+          if (returned.add(d.getScheduleId())) {
+            next = d;
+          }
+        } catch (RuntimeException e) {
+          close();
+          if (TemporalFailures.classify(e) != TemporalFailures.Kind.THROTTLED) {
+            throw e;
+          }
+          long now = System.nanoTime();
+          if (throttledSince == null) {
+            throttledSince = now;
+          }
+          long backoffMs = Math.min(500, 100L << Math.min(refusals++, 3));
+          if (now + TimeUnit.MILLISECONDS.toNanos(backoffMs) - throttledSince > LIST_THROTTLE_BUDGET.toNanos()) {
+            throw e;
+          }
+          try {
+            Thread.sleep(backoffMs);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public ScheduleListDescription next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      ScheduleListDescription d = next;
+      next = null;
+      return d;
+    }
+
+    void close() {
+      if (stream != null) {
+        stream.close();
+      }
+      stream = null;
+      it = null;
+    }
   }
 
   public Outcome delete(String scheduleId) {
@@ -294,12 +385,7 @@ public class ScheduleGateway {
   }
 
   public static boolean isNotFound(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return true;
-      }
-    }
-    return false;
+    return TemporalFailures.isNotFound(e);
   }
 
   private ScheduleHandle handle(String scheduleId) {

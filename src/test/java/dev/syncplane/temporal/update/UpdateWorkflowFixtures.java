@@ -178,11 +178,7 @@ final class UpdateWorkflowFixtures {
 
   /** The ApplicationFailure somewhere in the cause chain of what a client call threw. */
   static ApplicationFailure applicationFailure(Throwable thrown) {
-    for (Throwable t = thrown; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure f) {
-        return f;
-      }
-    }
-    throw new AssertionError("no ApplicationFailure in the cause chain", thrown);
+    return dev.syncplane.temporal.TemporalFailures.find(thrown, ApplicationFailure.class)
+        .orElseThrow(() -> new AssertionError("no ApplicationFailure in the cause chain", thrown));
   }
 }

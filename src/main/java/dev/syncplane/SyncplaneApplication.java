@@ -159,8 +159,8 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
             .minThreads(config.fanOut.parallelism)
             .maxThreads(config.fanOut.parallelism)
             .build();
-    UpdateSender sender = new UpdateSender(
-        client, config.fanOut.idleTimeoutMs, config.fanOut.minPassIntervalMs, config.fanOut.maxPassIntervalMs);
+    UpdateSender sender = new UpdateSender(client, config.fanOut.idleTimeoutMs, config.fanOut.minPassIntervalMs,
+        config.fanOut.maxPassIntervalMs, config.api.updatesInFlightPerIntegration);
     SyncplaneConfiguration.DriftRepair drift = config.driftRepair;
     DriftSettings driftSettings = new DriftSettings(drift.interval.toMilliseconds(), drift.deepScanEvery, drift.maxIdsInReport);
     if (temporal.workersEnabled) {

@@ -40,6 +40,13 @@ public class SyncplaneConfiguration extends Configuration {
     /** How long PUT/PATCH wait for the DB commit before answering 202. */
     @Min(0) @Max(60_000) @JsonProperty public long updateWaitMs = 5_000;
 
+    /**
+     * Updates (changes, connects, disconnects, repairs) one replica sends to one integration's workflow at once;
+     * more wait in line in the replica. Temporal admits 10 per workflow execution (history.maxInFlightUpdates)
+     * and turns the rest away: with N replicas, keep N times this at most 10.
+     */
+    @Min(1) @Max(10) @JsonProperty public int updatesInFlightPerIntegration = 4;
+
     /** Larger request bodies are refused with 413. */
     @Min(256) @JsonProperty public int maxBodyBytes = 64 * 1024;
 

@@ -18,8 +18,10 @@ import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Functions;
+import com.google.common.util.concurrent.Striped;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,12 +41,25 @@ public class UpdateSender {
   private final long idleTimeoutMs;
   private final long minPassIntervalMs;
   private final long maxPassIntervalMs;
+  /**
+   * Updates this replica has in flight to one integration's workflow, at most: Temporal admits at most 10 per
+   * workflow execution (history.maxInFlightUpdates) and turns the rest away, which costs a resend after a backoff.
+   * Waiting here in line costs only the time the ones before take. Striped: integrations may share a stripe.
+   */
+  private final Striped<Semaphore> inFlight;
 
   public UpdateSender(WorkflowClient client, long idleTimeoutMs, long minPassIntervalMs, long maxPassIntervalMs) {
+    this(client, idleTimeoutMs, minPassIntervalMs, maxPassIntervalMs, Integer.MAX_VALUE);
+  }
+
+  /** @param inFlightPerIntegration see {@code SyncplaneConfiguration.Api.updatesInFlightPerIntegration} */
+  public UpdateSender(
+      WorkflowClient client, long idleTimeoutMs, long minPassIntervalMs, long maxPassIntervalMs, int inFlightPerIntegration) {
     this.client = client;
     this.idleTimeoutMs = idleTimeoutMs;
     this.minPassIntervalMs = minPassIntervalMs;
     this.maxPassIntervalMs = maxPassIntervalMs;
+    this.inFlight = Striped.semaphore(1024, inFlightPerIntegration);
   }
 
   /**
@@ -60,6 +75,33 @@ public class UpdateSender {
       Class<R> resultClass,
       Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
+    Semaphore line = inFlight.get(integrationId);
+    boolean inLine = acquire(line, deadline); // past the wait, send anyway: Temporal's own limit still holds
+    try {
+      return send(integrationId, updateId, method, argument, resultClass, deadline);
+    } finally {
+      if (inLine) {
+        line.release();
+      }
+    }
+  }
+
+  private static boolean acquire(Semaphore line, long deadline) {
+    try {
+      return line.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private <A, R> Optional<R> send(
+      String integrationId,
+      String updateId,
+      Function<UpdateIntegrationWorkflow, Functions.Func1<A, R>> method,
+      A argument,
+      Class<R> resultClass,
+      long deadline) {
     boolean aborted = false; // an attempt Temporal aborted may have run the handler, and so committed
     for (int attempt = 0; ; attempt++) {
       WorkflowUpdateHandle<R> handle = null;

@@ -25,7 +25,8 @@ public enum ErrorCode {
   INTERNAL(500, "Internal error"),
   TEMPORAL_UNAVAILABLE(503, "Temporal did not answer or failed the call"),
   DATABASE_UNAVAILABLE(503, "The database is unreachable"),
-  DRIFT_REPAIR_NOT_RUNNING(503, "The drift-repair workflow is not running yet");
+  DRIFT_REPAIR_NOT_RUNNING(503, "The drift-repair workflow is not running yet"),
+  SHUTTING_DOWN(503, "This replica is shutting down and took no new request");
 
   private final int status;
   private final String title;

@@ -34,6 +34,13 @@ public class ProblemErrorHandler extends ErrorHandler {
   protected void generateResponse(
       Request request, Response response, int code, String message, Throwable cause, Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
+    if (code == 503) { // Jetty refuses new requests while the server stops gracefully: nothing of it was read
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      response.write(true, json(Problem.of(ErrorCode.SHUTTING_DOWN,
+          "this replica is stopping and did not read the request: nothing was written; send it again (to another"
+              + " replica), with the same Idempotency-Key for a change", java.util.List.of())), callback);
+      return;
+    }
     response.write(true, body(code, message), callback);
   }
 
@@ -48,7 +55,10 @@ public class ProblemErrorHandler extends ErrorHandler {
     String detail = "the server refused the request before reading it"
         + (message == null || message.isBlank() ? "" : ": " + message)
         + "; percent-encode ids and avoid control characters, backslashes and encoded slashes in paths";
-    Problem problem = ProblemMappers.forStatus(status, ErrorCode.MALFORMED_REQUEST, detail);
+    return json(ProblemMappers.forStatus(status, ErrorCode.MALFORMED_REQUEST, detail));
+  }
+
+  private ByteBuffer json(Problem problem) {
     try {
       return ByteBuffer.wrap(mapper.writeValueAsBytes(problem));
     } catch (JsonProcessingException e) {

@@ -328,7 +328,7 @@ class TwoReplicasTest {
 
   /**
    * What a load balancer does: the request goes to replica {@code n % 2}, or to the other one when that replica
-   * does not take connections (stopped, or restarting).
+   * does not take connections (stopped, or restarting) or answers 503 SHUTTING_DOWN (stopping: it read nothing).
    */
   private static Response throughTheBalancer(int n, Runnable onRedirect, java.util.function.Function<Api, Response> call) {
     ServiceProcess first = n % 2 == 0 ? A : B;
@@ -337,7 +337,12 @@ class TwoReplicasTest {
       for (ServiceProcess replica : List.of(first, second)) {
         try {
           if (replica.isAlive()) {
-            return call.apply(replica.api());
+            Response r = call.apply(replica.api());
+            boolean stopping = r.status() == 503 && r.raw().contains("\"SHUTTING_DOWN\"");
+            if (!stopping) { // a stopping replica says it read nothing: the balancer sends it elsewhere
+              return r;
+            }
+            assertThat(r.header("Retry-After")).isNotNull();
           }
         } catch (RuntimeException e) {
           if (!(rootCause(e) instanceof ConnectException) && !(rootCause(e) instanceof HttpTimeoutException)

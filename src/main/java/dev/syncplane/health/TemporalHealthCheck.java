@@ -47,7 +47,13 @@ public class TemporalHealthCheck extends HealthCheck {
       problem = local.isEmpty() ? null
           : String.format("Temporal namespace %s reachable, but %s", namespace, String.join("; ", local));
     } catch (RuntimeException e) {
-      problem = String.format("Temporal namespace %s unreachable: %s%s", namespace, TemporalFailures.explain(e),
+      String why = TemporalFailures.explain(e);
+      Throwable earlier = tls == null || io.grpc.Status.fromThrowable(e).getCause() != null ? null
+          : tls.recentFailure(java.time.Duration.ofMinutes(2));
+      if (earlier != null) {
+        why += " (the last connection attempt: " + TemporalFailures.explain(earlier) + ")";
+      }
+      problem = String.format("Temporal namespace %s unreachable: %s%s", namespace, why,
           local.isEmpty() ? "" : "; " + String.join("; ", local));
     }
     record(problem);

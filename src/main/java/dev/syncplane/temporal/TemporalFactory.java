@@ -97,7 +97,9 @@ public class TemporalFactory {
   public WorkflowServiceStubsOptions.Builder stubsOptions(ClientInterceptor... interceptors) {
     TlsCredentials credentials = tlsCredentials();
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder();
+    List<ClientInterceptor> all = new java.util.ArrayList<>(List.of(interceptors));
     if (credentials != null) {
+      all.add(credentials.failureRecorder());
       options.setSslContext(credentials.sslContext());
       if (tls.serverName != null && !tls.serverName.isBlank()) {
         String serverName = tls.serverName.trim();
@@ -110,7 +112,7 @@ public class TemporalFactory {
     }
     return options
             .setTarget(target)
-            .setGrpcClientInterceptors(List.of(interceptors))
+            .setGrpcClientInterceptors(all)
             .setGrpcCompression(grpcCompression)
             .setRpcRetryOptions(
                 RpcRetryOptions.newBuilder()

@@ -11,14 +11,22 @@ public final class TemporalFailures {
 
   public static String explain(Throwable failure) {
     Status status = Status.fromThrowable(failure);
-    String call = status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
+    String description = status.getDescription() == null ? null : status.getDescription().lines().findFirst().orElse("");
+    String call = status.getCode() + (description == null ? "" : ": " + description); // not Netty's pipeline dump
     if (status.getCode() == Status.Code.UNAUTHENTICATED || status.getCode() == Status.Code.PERMISSION_DENIED) {
       return call + " (Temporal refused the credentials: check temporal.apiKey (SYNCPLANE_TEMPORAL_API_KEY), or"
           + " the client certificate temporal.tls.cert, and their access to the namespace)";
     }
     SSLException ssl = find(failure, SSLException.class);
     if (ssl != null) {
-      return call + ": TLS failed: " + ssl.getMessage() + hint(ssl.getMessage());
+      StringBuilder messages = new StringBuilder();
+      Throwable innermost = ssl;
+      for (Throwable t = ssl; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        messages.append(' ').append(t.getMessage());
+        innermost = t;
+      }
+      String detail = innermost == ssl ? ssl.getMessage() : ssl.getMessage() + ": " + innermost.getMessage();
+      return call + ": TLS failed: " + detail + hint(messages.toString());
     }
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {
@@ -44,7 +52,7 @@ public final class TemporalFailures {
       return " (the server requires a client certificate: set temporal.tls.cert and temporal.tls.key)";
     }
     if (m.contains("certificate_expired")) {
-      return " (the server refused the client certificate temporal.tls.cert as expired)";
+      return " (the server refused the client certificate temporal.tls.cert as outside its validity dates)";
     }
     if (m.contains("bad_certificate") || m.contains("unknown_ca") || m.contains("certificate_unknown")
         || m.contains("unsupported_certificate") || m.contains("certificate_revoked")) {

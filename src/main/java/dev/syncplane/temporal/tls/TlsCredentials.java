@@ -1,5 +1,14 @@
 package dev.syncplane.temporal.tls;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
@@ -56,6 +65,8 @@ public final class TlsCredentials implements AutoCloseable {
   private volatile Stamp caStamp;
   private volatile X509Certificate[] chain;
   private volatile String reloadProblem;
+  private volatile Throwable lastFailure;
+  private volatile Instant lastFailureAt = Instant.MIN;
 
   /** Validates and loads the files of {@code tls}; throws {@link IllegalArgumentException} naming the setting. */
   public static TlsCredentials open(TemporalTls tls) {
@@ -142,6 +153,39 @@ public final class TlsCredentials implements AutoCloseable {
       problems.add(reload);
     }
     return problems;
+  }
+
+  /**
+   * Remembers the last failed call that carried its cause: gRPC gives the cause (the TLS error) to the calls
+   * that tried to connect, and only "UNAVAILABLE: io exception" to those that found the channel already failing,
+   * such as a health check between two reconnects.
+   */
+  public ClientInterceptor failureRecorder() {
+    return new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onClose(Status status, Metadata trailers) {
+                if (!status.isOk() && status.getCause() != null) {
+                  lastFailure = status.asRuntimeException();
+                  lastFailureAt = Instant.now();
+                }
+                super.onClose(status, trailers);
+              }
+            }, headers);
+          }
+        };
+      }
+    };
+  }
+
+  /** The last failure with a cause ({@link #failureRecorder()}) if it is younger than {@code maxAge}, else null. */
+  public Throwable recentFailure(java.time.Duration maxAge) {
+    return lastFailureAt.isAfter(Instant.now().minus(maxAge)) ? lastFailure : null;
   }
 
   @Override

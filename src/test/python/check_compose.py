@@ -219,11 +219,12 @@ class Checker:
         not_read = sorted(k for k in SYNCPLANE_REQUIRED_ENV if k not in read)
         require(not not_read, f"config.yml no longer reads {', '.join(not_read)}; update this checker")
         # Every variable config.yml reads: one without a default, or whose default only makes sense
-        # on a developer's host (localhost, loopback), must be set for the container.
+        # on a developer's host (localhost, loopback), must be set for the container. An explicitly empty
+        # default (${VAR:-}) is an optional setting that is off unless set (temporal.tls, temporal.apiKey).
         unset = []
         for name, default in re.findall(r"\$\{(SYNCPLANE_[A-Z0-9_]+)(?::-([^}]*))?\}", config_yml):
             host_only = default is not None and re.search(r"localhost|127\.0\.0\.1", default)
-            if (not default or host_only) and not env.get(name):
+            if (default is None or host_only) and not env.get(name):
                 unset.append(f"{name} (config.yml default: {default or 'none'})")
         require(not unset, "syncplane must set " + ", ".join(unset))
         return f"{len([k for k in env if k.startswith('SYNCPLANE_')])} SYNCPLANE_* variables, all read by config.yml"

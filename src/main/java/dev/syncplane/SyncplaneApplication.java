@@ -148,6 +148,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
       @Override
       public void stop() {
         stubs.shutdown();
+        temporal.close();
       }
     });
     WorkflowClient client = temporal.buildClient(stubs);
@@ -210,7 +211,7 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     env.getApplicationContext().setErrorHandler(jettyErrors);
     env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
 
-    env.healthChecks().register("temporal", new TemporalHealthCheck(stubs, temporal.namespace));
+    env.healthChecks().register("temporal", new TemporalHealthCheck(stubs, temporal.namespace, temporal.tlsCredentials()));
     if (drift.enabled) {
       env.healthChecks().register("drift-repair", new DriftRepairHealthCheck(client));
     }

@@ -22,16 +22,17 @@ final class CliServices implements AutoCloseable {
   final WorkflowClient client;
   private final ManagedDataSource dataSource;
   private final WorkflowServiceStubs stubs;
+  private final TemporalFactory temporal;
 
   CliServices(SyncplaneConfiguration config) throws Exception {
+    temporal = config.temporal;
+    stubs = temporal.buildStubs(); // first: a bad TLS or API key setting fails before the database is touched
     dataSource = config.database.build(new MetricRegistry(), "cli");
     dataSource.start();
     Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
     integrations = jdbi.onDemand(IntegrationDao.class);
     connections = jdbi.onDemand(ConnectionDao.class);
     updates = jdbi.onDemand(UpdateRunDao.class);
-    TemporalFactory temporal = config.temporal;
-    stubs = temporal.buildStubs();
     client = temporal.buildClient(stubs);
     gateway = new ScheduleGateway(stubs, temporal.scheduleClientOptions(), config.fanOut.scheduleRpcPerSecond);
   }
@@ -39,6 +40,7 @@ final class CliServices implements AutoCloseable {
   @Override
   public void close() throws Exception {
     stubs.shutdown();
+    temporal.close();
     dataSource.stop();
   }
 }

@@ -2,14 +2,12 @@ package dev.syncplane.support;
 
 import dev.syncplane.SyncplaneApplication;
 import dev.syncplane.SyncplaneConfiguration;
-import dev.syncplane.temporal.TemporalFactory;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +24,19 @@ public final class ServiceHarness {
 
   /** The test settings on top of config.yml, as Dropwizard config paths (ports aside). */
   public static Map<String, String> defaults() {
+    Map<String, String> settings = withoutTemporal();
+    settings.put("temporal.target", TestTemporal.get().target());
+    TestTemporal.get().security().forEach((path, value) -> settings.put("temporal." + path, value));
+    return settings;
+  }
+
+  /**
+   * {@link #defaults()} without the test Temporal server, for a test that brings its own (it then sets
+   * {@code temporal.target} and whatever security that server needs); starts no dev server.
+   */
+  public static Map<String, String> withoutTemporal() {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("database.url", TestPostgres.jdbcUrl());
-    settings.put("temporal.target", TestTemporal.get().target());
     settings.put("api.token", TOKEN);
     settings.put("api.minPeriodMs", "1000");
     settings.put("api.updateWaitMs", "10000");
@@ -49,7 +57,7 @@ public final class ServiceHarness {
 
   /** The service with {@link #defaults()} replaced or extended by {@code settings}, and random ports. */
   public static DropwizardAppExtension<SyncplaneConfiguration> app(Map<String, String> settings, ConfigOverride... extra) {
-    Map<String, String> merged = defaults();
+    Map<String, String> merged = settings.containsKey("temporal.target") ? withoutTemporal() : defaults();
     merged.putAll(settings);
     merged.put("server.applicationConnectors[0].port", "0");
     merged.put("server.adminConnectors[0].port", "0");
@@ -72,11 +80,11 @@ public final class ServiceHarness {
   /** Clients of our own, to look at Temporal the way an operator would. */
   public static synchronized WorkflowServiceStubs stubs() {
     if (stubs == null) {
-      stubs = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder()
-              .setTarget(TestTemporal.get().target())
-              .setGrpcCompression(new TemporalFactory().grpcCompression) // as the service talks to Temporal
-              .build());
+      // as the service talks to Temporal: compression, and TLS and API key for an external server
+      // (the SDK's default retries, not the service's short ones)
+      stubs = WorkflowServiceStubs.newServiceStubs(TestTemporal.get().factory().stubsOptions()
+          .setRpcRetryOptions(io.temporal.serviceclient.rpcretry.DefaultStubServiceOperationRpcRetryOptions.INSTANCE)
+          .build());
     }
     return stubs;
   }

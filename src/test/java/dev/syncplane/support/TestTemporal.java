@@ -1,9 +1,9 @@
 package dev.syncplane.support;
 
 import dev.syncplane.temporal.Names;
+import dev.syncplane.temporal.TemporalFactory;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -47,6 +49,17 @@ public final class TestTemporal {
 
   /** Environment variable: as {@link #ADDRESS}. */
   public static final String ADDRESS_ENV = "SYNCPLANE_TEST_TEMPORAL_ADDRESS";
+
+  /**
+   * The TLS and API-key settings for an external server ({@link #ADDRESS}), as {@code temporal.*} config paths
+   * of the service: system property {@code syncplane.test.temporal.tls.cert} or environment variable
+   * {@code SYNCPLANE_TEST_TEMPORAL_TLS_CERT}, and likewise {@code tls.key}, {@code tls.ca},
+   * {@code tls.serverName} ({@code _TLS_SERVER_NAME}), {@code apiKey} ({@code _API_KEY}). The service, the
+   * tests' own clients ({@link ServiceHarness#stubs()}) and {@link #cli} all use them.
+   */
+  private static final Map<String, String> SECURITY = Map.of(
+      "tls.cert", "TLS_CERT", "tls.key", "TLS_KEY", "tls.ca", "TLS_CA", "tls.serverName", "TLS_SERVER_NAME",
+      "apiKey", "API_KEY");
 
   private static TestTemporal instance;
 
@@ -102,6 +115,36 @@ public final class TestTemporal {
   }
 
   /**
+   * The {@code temporal.*} security settings (TLS, API key) of an external server, as config paths without the
+   * {@code temporal.} prefix; empty for the tests' own dev server. See {@link #SECURITY}.
+   */
+  public Map<String, String> security() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (external != null) {
+      SECURITY.forEach((path, env) -> {
+        String value = System.getProperty("syncplane.test.temporal." + path, System.getenv(ADDRESS_ENV.replace("ADDRESS", env)));
+        if (value != null && !value.isBlank()) {
+          settings.put(path, value.trim());
+        }
+      });
+    }
+    return settings;
+  }
+
+  /** A TemporalFactory for this server: its target and {@link #security()}, the rest as in the service. */
+  public TemporalFactory factory() {
+    TemporalFactory factory = new TemporalFactory();
+    factory.target = target();
+    Map<String, String> security = security();
+    factory.tls.cert = security.get("tls.cert");
+    factory.tls.key = security.get("tls.key");
+    factory.tls.ca = security.get("tls.ca");
+    factory.tls.serverName = security.get("tls.serverName");
+    factory.apiKey = security.get("apiKey");
+    return factory;
+  }
+
+  /**
    * True when the tests use a server they were given ({@link #ADDRESS}) rather than a dev server of
    * their own: then it cannot be stopped or restarted from here.
    */
@@ -123,6 +166,10 @@ public final class TestTemporal {
     List<String> command = new ArrayList<>(List.of(binary.toString()));
     command.addAll(List.of(args));
     command.addAll(List.of("--address", target(), "--namespace", "default"));
+    Map<String, String> security = security();
+    Map<String, String> flags = Map.of("tls.cert", "--tls-cert-path", "tls.key", "--tls-key-path",
+        "tls.ca", "--tls-ca-path", "tls.serverName", "--tls-server-name", "apiKey", "--api-key");
+    security.forEach((path, value) -> command.addAll(List.of(flags.get(path), value)));
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -181,8 +228,8 @@ public final class TestTemporal {
   }
 
   private void awaitReady(Duration timeout) {
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
+    TemporalFactory factory = factory();
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(factory.stubsOptions().build());
     Instant deadline = Instant.now().plus(timeout);
     try {
       while (true) {
@@ -208,6 +255,7 @@ public final class TestTemporal {
       throw new IllegalStateException(e);
     } finally {
       stubs.shutdownNow();
+      factory.close();
     }
   }
 

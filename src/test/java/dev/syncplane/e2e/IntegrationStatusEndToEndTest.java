@@ -42,6 +42,30 @@ class IntegrationStatusEndToEndTest {
   private final Api api = ServiceHarness.api(APP);
   private final Integrations integrations = new Integrations(api, ServiceHarness.schedules());
 
+  /**
+   * Each /status lists the integration's Schedules through Temporal's visibility API, which the real server
+   * rate-limits (10 requests/s per namespace by default). Forty at once: each answer is 200, or 429 with
+   * Retry-After once the bounded retry is spent, never a 5xx.
+   */
+  @Test
+  void fortyConcurrentStatusReadsAnswer200Or429AndNeverA5xx() throws Exception {
+    String id = integrations.create(newId("status-burst"), 60_000);
+    integrations.connect(id, 3);
+    List<Response> answers = dev.syncplane.support.Race.run(40, i -> () -> api.get(path(id) + "/status"));
+    long throttled = answers.stream().filter(r -> r.status() == 429).count();
+    System.out.printf("40 concurrent GET /status: %d x 200, %d x 429%n", answers.size() - throttled, throttled);
+    for (Response r : answers) {
+      assertThat(r.status()).as(r.toString()).isIn(200, 429);
+      if (r.status() == 429) {
+        assertThat(r.header("Retry-After")).as(r.toString()).isNotNull();
+        assertThat(r.json().get("code").asText()).isEqualTo("TEMPORAL_THROTTLED");
+        assertThat(r.raw()).as("a read's error speaks of no write").doesNotContainIgnoringCase("written")
+            .doesNotContainIgnoringCase("Idempotency-Key");
+      }
+    }
+    integrations.deleteAndWait(id, CONVERGE);
+  }
+
   @Test
   void statusShowsPropagationProgressThenInSync() {
     String id = integrations.create(newId("status"), 60_000);

@@ -33,7 +33,7 @@ import org.jdbi.v3.core.Jdbi;
  * </pre>
  */
 public final class Bench {
-  static final List<String> PHASES = List.of("propagation", "accept", "drift", "budget", "scale");
+  static final List<String> PHASES = List.of("propagation", "accept", "drift", "budget", "scale", "replicas");
 
   /** The sizes of one run. */
   record Sizes(int[] propagation, int[] clients, int acceptWarmup, int drift, int budget, int scale) {
@@ -151,6 +151,7 @@ public final class Bench {
           case "drift" -> DriftScan.run(bench);
           case "budget" -> RateBudget.run(bench);
           case "scale" -> Scale.run(bench);
+          case "replicas" -> Replicas.run(bench);
           default -> throw new IllegalStateException(phase);
         }
         Report.table(bench.figures, System.out); // so far, in case a later phase fails

@@ -176,10 +176,16 @@ public class ScheduleGateway {
         .build();
   }
 
-  /** A busy or briefly unreachable server is asked again, a few times, within the same permit. */
-  private static void transientRetried(Runnable call) {
+  /**
+   * A busy or briefly unreachable server is asked again, a few times; each attempt after the first takes a permit of
+   * its own (it is another RPC on the wire).
+   */
+  private void transientRetried(Runnable call) {
     for (int attempt = 1; ; attempt++) {
       try {
+        if (attempt > 1) {
+          acquire(1);
+        }
         call.run();
         return;
       } catch (StatusRuntimeException e) {

@@ -83,3 +83,10 @@ CREATE TABLE disconnected_connections (
   disconnected_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX disconnected_connections_by_time ON disconnected_connections (disconnected_at);
+
+--changeset syncplane:5
+--comment: the Schedule RPC timeline of each Temporal namespace, shared by every replica: fanOut.scheduleRpcPerSecond is the namespace's total (ADR 0008)
+CREATE TABLE schedule_rpc_ledger (
+  namespace    text   PRIMARY KEY,
+  next_free_us bigint NOT NULL
+);

@@ -14,6 +14,7 @@ import dev.syncplane.core.connector.SimulatedConnector;
 import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.DriftReportDao;
 import dev.syncplane.db.IntegrationDao;
+import dev.syncplane.db.ScheduleRpcLedger;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.db.UpdateRunDao;
 import dev.syncplane.health.DriftRepairHealthCheck;
@@ -40,6 +41,7 @@ import dev.syncplane.temporal.drift.DriftActivitiesImpl;
 import dev.syncplane.temporal.drift.DriftRepairStarter;
 import dev.syncplane.temporal.drift.DriftScanner;
 import dev.syncplane.temporal.drift.DriftSettings;
+import dev.syncplane.temporal.schedules.RpcBudget;
 import dev.syncplane.temporal.schedules.ScheduleGateway;
 import dev.syncplane.temporal.sync.SyncActivitiesImpl;
 import dev.syncplane.temporal.update.ScheduleActivitiesImpl;
@@ -128,6 +130,18 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     return providers;
   }
 
+  /**
+   * {@code fanOut.scheduleRpcPerSecond} as the namespace's total: every replica (and operator command) reserves its
+   * Schedule RPCs from the namespace's timeline in PostgreSQL (ADR 0008). Null (unbounded) when it is 0.
+   */
+  public static RpcBudget scheduleRpcBudget(
+      SyncplaneConfiguration config, Jdbi jdbi, TemporalFactory temporal, Runnable onReserve) {
+    double perSecond = config.fanOut.scheduleRpcPerSecond;
+    return perSecond > 0
+        ? RpcBudget.namespaceWide(perSecond, new ScheduleRpcLedger(jdbi, onReserve), temporal.scheduleClientOptions().getNamespace())
+        : null;
+  }
+
   @Override
   public void run(SyncplaneConfiguration config, Environment env) {
     Jdbi jdbi = new JdbiFactory().build(env, config.database, "postgresql");
@@ -152,8 +166,8 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
       }
     });
     WorkflowClient client = temporal.buildClient(stubs);
-    ScheduleGateway gateway =
-        new ScheduleGateway(stubs, temporal.scheduleClientOptions(), config.fanOut.scheduleRpcPerSecond);
+    ScheduleGateway gateway = new ScheduleGateway(stubs, temporal.scheduleClientOptions(),
+        scheduleRpcBudget(config, jdbi, temporal, metrics::scheduleRpcReserved));
     ExecutorService scheduleWriters =
         env.lifecycle()
             .executorService("schedule-writer-%d")

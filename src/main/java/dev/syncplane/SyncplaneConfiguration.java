@@ -55,7 +55,7 @@ public class SyncplaneConfiguration extends Configuration {
 
   /**
    * The drift-repair workflow. Its Schedule RPCs share {@code fanOut.scheduleRpcPerSecond} with fan-out,
-   * connect and delete: one budget for every Schedule call of this replica.
+   * connect and delete: one budget for every Schedule call of every replica in the namespace.
    */
   public static class DriftRepair {
     /** Start {@code drift-repair} at boot if it is not running. */
@@ -96,7 +96,10 @@ public class SyncplaneConfiguration extends Configuration {
     /** Connections per fan-out activity; bounds the history of UpdateIntegrationWorkflow workflow. */
     @Min(1) @Max(5_000) @JsonProperty public int batchSize = 500;
 
-    /** Budget for Schedule RPCs per second (fan-out, connect, delete, repair together); 0 = unbounded. */
+    /**
+     * Budget for Schedule RPCs per second (fan-out, connect, delete, repair, status together), the Temporal
+     * namespace's total over every replica, shared through PostgreSQL (ADR 0008); 0 = unbounded.
+     */
     @Min(0) @JsonProperty public double scheduleRpcPerSecond = 0;
 
     /**

@@ -1,6 +1,7 @@
 package dev.syncplane.cli;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.syncplane.SyncplaneApplication;
 import dev.syncplane.SyncplaneConfiguration;
 import dev.syncplane.db.ConnectionDao;
 import dev.syncplane.db.IntegrationDao;
@@ -34,7 +35,9 @@ final class CliServices implements AutoCloseable {
     connections = jdbi.onDemand(ConnectionDao.class);
     updates = jdbi.onDemand(UpdateRunDao.class);
     client = temporal.buildClient(stubs);
-    gateway = new ScheduleGateway(stubs, temporal.scheduleClientOptions(), config.fanOut.scheduleRpcPerSecond);
+    // the namespace's budget, shared with the running replicas: an operator's repair counts against it too
+    gateway = new ScheduleGateway(stubs, temporal.scheduleClientOptions(),
+        SyncplaneApplication.scheduleRpcBudget(config, jdbi, temporal, () -> {}));
   }
 
   @Override

@@ -29,6 +29,11 @@ public final class SyncplaneMetrics {
 
   /** Schedule RPCs sent to Temporal by this process, counted on the wire ({@link ScheduleRpcCounter}). */
   public static final String SCHEDULE_RPCS = "syncplane.temporal.schedule-rpcs";
+  /**
+   * Statements this process sent to reserve Schedule RPC budget from the namespace's timeline in PostgreSQL
+   * (about four a second among all replicas while they use the whole budget; ADR 0008).
+   */
+  public static final String SCHEDULE_RPC_RESERVATIONS = "syncplane.temporal.schedule-rpc-reservations";
 
   /** Drift-repair runs finished. */
   public static final String DRIFT_SCANS = "syncplane.drift.scans";
@@ -59,6 +64,7 @@ public final class SyncplaneMetrics {
     for (String status : SYNC_STATUSES) {
       syncRuns(status);
     }
+    registry.meter(SCHEDULE_RPC_RESERVATIONS);
     registry.counter(DRIFT_SCANS);
     registry.counter(DRIFT_REPAIRED);
     registry.counter(DRIFT_ERRORS);
@@ -71,6 +77,11 @@ public final class SyncplaneMetrics {
   /** The gRPC interceptor that counts Schedule RPCs into {@link #SCHEDULE_RPCS}. */
   public ScheduleRpcCounter scheduleRpcCounter() {
     return new ScheduleRpcCounter(registry.meter(SCHEDULE_RPCS));
+  }
+
+  /** Counts one statement that reserved Schedule RPC budget ({@link #SCHEDULE_RPC_RESERVATIONS}). */
+  public void scheduleRpcReserved() {
+    registry.meter(SCHEDULE_RPC_RESERVATIONS).mark();
   }
 
   public static String driftRepairedName(DriftKind kind) {

@@ -35,7 +35,8 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * Every Schedule RPC syncplane makes goes through here, under one rate budget. Callers must hold the
+ * Every Schedule RPC syncplane makes goes through here, under one rate budget: the namespace's, shared by every
+ * replica ({@link RpcBudget}). Callers must hold the
  * integration's serialization (its UpdateIntegrationWorkflow): the SDK sends no conflict token.
  *
  * <p>A write is one UpdateSchedule call (CreateSchedule if the Schedule is missing), fenced by the
@@ -81,13 +82,23 @@ public class ScheduleGateway {
   private final DataConverter dataConverter;
   private final RpcBudget budget;
 
-  /** @param rpcPerSecond the budget for Schedule RPCs per second; 0 or less means unbounded */
+  /**
+   * A gateway with a budget for this process alone (tests and tools); the service's is the namespace's
+   * ({@link #ScheduleGateway(WorkflowServiceStubs, ScheduleClientOptions, RpcBudget)}).
+   *
+   * @param rpcPerSecond the budget for Schedule RPCs per second; 0 or less means unbounded
+   */
   public ScheduleGateway(WorkflowServiceStubs stubs, ScheduleClientOptions options, double rpcPerSecond) {
+    this(stubs, options, rpcPerSecond > 0 ? RpcBudget.perProcess(rpcPerSecond) : null);
+  }
+
+  /** @param budget every Schedule RPC takes a permit from it; null means unbounded */
+  public ScheduleGateway(WorkflowServiceStubs stubs, ScheduleClientOptions options, RpcBudget budget) {
     this.client = ScheduleClient.newInstance(stubs, options);
     this.stubs = stubs;
     this.namespace = options.getNamespace();
     this.dataConverter = options.getDataConverter();
-    this.budget = rpcPerSecond > 0 ? new RpcBudget(rpcPerSecond) : null;
+    this.budget = budget;
   }
 
   /**
@@ -165,10 +176,16 @@ public class ScheduleGateway {
         .build();
   }
 
-  /** A busy or briefly unreachable server is asked again, a few times, within the same permit. */
-  private static void transientRetried(Runnable call) {
+  /**
+   * A busy or briefly unreachable server is asked again, a few times; each attempt after the first takes a permit of
+   * its own (it is another RPC on the wire).
+   */
+  private void transientRetried(Runnable call) {
     for (int attempt = 1; ; attempt++) {
       try {
+        if (attempt > 1) {
+          acquire(1);
+        }
         call.run();
         return;
       } catch (StatusRuntimeException e) {

@@ -263,22 +263,30 @@ class DriftRepairEndToEndTest {
 
     Eventually.within(CONVERGE, () -> assertThat(status(id)).isEqualTo(
         Map.of("inSync", false, "total", 3, "inSync#", 2, "stale", 0, "missing", 0, "drifted", 1)));
-    // The list is eventually consistent (on the real server a re-created Schedule's entry can come and go for a
-    // moment): list-based runs until one lists the stripped Schedule, which that run then repairs.
-    JsonNode list = Eventually.value(CONVERGE, () -> {
-      Response r = api.post("/api/v1/drift-repair?scan=list", null);
-      assertThat(r.status()).as(r.toString()).isEqualTo(200);
-      return r.json();
-    }, r -> r.at("/ids/ATTRIBUTES").toString().contains(stripped));
+    JsonNode list = repairedByARunOfItsOwn("list", stripped);
     assertThat(list.get("deep").asBoolean()).isFalse();
     assertRepairedWithItsSearchAttributes(id, connections);
 
     recreateWithoutItsSearchAttributes(stripped);
-    Response deep = api.post("/api/v1/drift-repair", null);
-    assertThat(deep.status()).as(deep.toString()).isEqualTo(200);
-    assertThat(deep.json().get("deep").asBoolean()).isTrue();
-    assertThat(deep.json().at("/ids/ATTRIBUTES").toString()).as(deep.json().toString()).contains(stripped);
+    JsonNode deep = repairedByARunOfItsOwn("deep", stripped);
+    assertThat(deep.get("deep").asBoolean()).isTrue();
     assertRepairedWithItsSearchAttributes(id, connections);
+  }
+
+  /**
+   * Runs of {@code scan} over REST until one reports {@code stripped} repaired as ATTRIBUTES drift; returns that
+   * report. The list is eventually consistent (a re-created Schedule's entry can lag for a moment), and drift-repair
+   * keeps its periodic runs in this shared JVM: when one of those repaired the Schedule first, it is stripped again.
+   */
+  private JsonNode repairedByARunOfItsOwn(String scan, String stripped) {
+    return Eventually.value(CONVERGE, () -> {
+      if (schedules.getHandle(stripped).describe().getTypedSearchAttributes().size() > 0) {
+        recreateWithoutItsSearchAttributes(stripped); // another run repaired it first
+      }
+      Response r = api.post("/api/v1/drift-repair?scan=" + scan, null);
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      return r.json();
+    }, r -> r.at("/ids/ATTRIBUTES").toString().contains(stripped));
   }
 
   /** Every Schedule matches the DB, carries its own search attributes again, and a query by IntegrationId finds all. */

@@ -4,7 +4,7 @@
     bin/fuzz            (installs the pinned tools, then runs this with .tools/venv/bin/python)
 
 Starts, on free ports, a Temporal dev server (the pinned CLI), an embedded PostgreSQL
-(`syncplane.jar dev-postgres`), the migrations and the service itself (target/syncplane.jar), then:
+(support/DevPostgres, on the classpath bin/fuzz passes in DEV_POSTGRES_CLASSPATH), the migrations and the service itself (target/syncplane.jar), then:
 
 1. seeds integration `sf` (the document's example id) with two connections, so operations on
    existing ids get exercised too, and a bystander integration with an id the fuzzer cannot guess,
@@ -112,8 +112,8 @@ class Stack:
         sa_flags = [f for a in attributes for f in ("--search-attribute", a)]
         self.spawn("temporal", [temporal_cli, "server", "start-dev", "--headless", "--ip", "127.0.0.1",
                                 "--port", str(self.ports["temporal"]), "--log-level", "warn", *sa_flags])
-        self.spawn("postgres", ["java", "-jar", str(JAR), "dev-postgres", "--port", str(self.ports["postgres"]),
-                                "--data-dir", str(self.tmp / "pg")])
+        self.spawn("postgres", ["java", "-cp", os.environ["DEV_POSTGRES_CLASSPATH"], "dev.syncplane.support.DevPostgres",
+                                "--port", str(self.ports["postgres"]), "--data-dir", str(self.tmp / "pg")])
         wait_for("PostgreSQL", lambda: port_open(self.ports["postgres"]), 120)
         wait_for("Temporal", lambda: port_open(self.ports["temporal"]), 120)
         subprocess.run(["java", "-jar", str(JAR), "db", "migrate", "config.yml"], cwd=ROOT, env=self.env,

@@ -103,17 +103,18 @@ public class SyncplaneConfiguration extends Configuration {
     @Min(0) @JsonProperty public double scheduleRpcPerSecond = 0;
 
     /**
-     * A pass over an integration's Schedules starts at most once per this interval: the changes that commit
-     * meanwhile coalesce into the next pass, which writes only the newest. A lone change propagates at once; a
-     * burst of changes rewrites each Schedule about once per interval instead of once per change. 0: every
-     * change starts a pass as soon as the one under way ends.
+     * The least spacing between the starts of two passes over an integration's Schedules: the changes that commit
+     * meanwhile coalesce into the next pass, which writes only the newest. The spacing is twice the last pass's
+     * duration, at least this and at most {@code maxPassIntervalMs}: a lone change propagates at once, a small
+     * integration's burst rewrites each Schedule about once per this interval, a large one's once per two passes.
+     * 0: every change starts a pass as soon as the one under way ends (and twice its duration has passed).
      */
     @Min(0) @Max(60_000) @JsonProperty public long minPassIntervalMs = 1_000;
 
     /**
-     * While changes keep coming, the interval doubles with each pass that had to wait for it, up to this (a
-     * smaller value counts as {@code minPassIntervalMs}); a pass that did not have to wait starts it over. A hot
-     * integration's Schedules then lag its row by at most this much plus a pass.
+     * The most spacing between the starts of two passes (a smaller value counts as {@code minPassIntervalMs}), however
+     * long the last pass took. A hot integration's Schedules then trail its row by at most the larger of this and a
+     * pass, plus a pass.
      */
     @Min(0) @Max(300_000) @JsonProperty public long maxPassIntervalMs = 10_000;
 

@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
- * Target 2: PUT latency (until the 200, i.e. the DB commit) at 1, 8 and 32 concurrent clients, each client
+ * A figure, no target: PUT latency (until the 200, i.e. the DB commit) at 1, 8 and 32 concurrent clients, each client
  * changing its own integration, against the floor: a bare update-with-start round trip on a no-op
  * workflow ({@link NoopWorkflow}, its worker in this process), same clients, same counts. Each level times the
  * floor first, once the fan-outs of the PUTs before it have ended (the floor has none, and should not share the
@@ -99,8 +99,9 @@ final class AcceptLatency {
         String note = clients * perClient + " requests each; ms";
         Bench.log(clients + " clients: PUT p50 " + Figure.fmt(Bench.median(syncplane)) + " p99 " + Figure.fmt(Bench.percentile(syncplane, 99))
             + " ms; floor p50 " + Figure.fmt(Bench.median(floor)) + " p99 " + Figure.fmt(Bench.percentile(floor, 99)) + " ms");
-        b.figures.add(Figure.atMost("accept", clients + " client(s): PUT p50", Bench.median(syncplane), "ms",
-            "update-with-start floor p50", Bench.median(floor), 1.5, note));
+        // A figure, not a target: what a PUT's commit costs beside a bare update-with-start (docs/benchmarks.md).
+        b.figures.add(Figure.info("accept", clients + " client(s): PUT p50", Bench.median(syncplane), "ms",
+            "update-with-start floor p50", Bench.median(floor), note));
         b.figures.add(Figure.info("accept", clients + " client(s): PUT p99", Bench.percentile(syncplane, 99), "ms",
             "update-with-start floor p99", Bench.percentile(floor, 99), note));
         Bench.log(clients + " clients, floor: " + ProcessCpu.describe(floorCpu));

@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  * {@code bench.png} to the output directory.
  *
  * <pre>
- *   bin/bench                       # everything, full sizes (24 to 49 minutes on 2 cores)
+ *   bin/bench                       # everything, full sizes (about 25 minutes on a quiet 2-core machine)
  *   bin/bench --quick               # the same phases at small sizes (a few minutes)
  *   bin/bench --only propagation,accept
  *   bin/bench --only propagation --propagation-sizes 5000          # propagation at other sizes only
@@ -37,8 +37,8 @@ public final class Bench {
 
   /** The sizes of one run. */
   record Sizes(int[] propagation, int[] clients, int acceptWarmup, int drift, int budget, int scale) {
-    static final Sizes FULL = new Sizes(new int[] {100, 1_000, 5_000}, new int[] {1, 8, 32}, 16_000, 5_000, 200, 20_000);
-    static final Sizes QUICK = new Sizes(new int[] {50, 200, 500}, new int[] {1, 8, 32}, 2_400, 500, 100, 2_000);
+    static final Sizes FULL = new Sizes(new int[] {10, 50, 200, 1_000, 5_000}, new int[] {1, 8, 32}, 16_000, 5_000, 200, 10_000);
+    static final Sizes QUICK = new Sizes(new int[] {10, 50, 200, 500}, new int[] {1, 8, 32}, 2_400, 500, 100, 2_000);
 
     Sizes withPropagation(int[] ns) {
       return new Sizes(ns, clients, acceptWarmup, drift, budget, scale);

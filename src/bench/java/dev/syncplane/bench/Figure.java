@@ -26,6 +26,30 @@ public record Figure(
     return new Figure(section, name, value, unit, baselineName, baseline, ratio, "<= " + limit + "x " + baselineName, ratio <= limit, note);
   }
 
+  /**
+   * syncplane may take at most {@code limit} times the baseline plus {@code allowanceMs} (a fixed cost, e.g. what
+   * a PUT and a status read add, that a small baseline cannot absorb); the ratio stays value / baseline.
+   */
+  static Figure atMostPlus(String section, String name, double value, String unit, String baselineName, double baseline,
+      double limit, double allowance, String note) {
+    double ratio = value / baseline;
+    return new Figure(section, name, value, unit, baselineName, baseline, ratio,
+        "<= " + limit + "x " + baselineName + " + " + fmt(allowance) + " " + unit, value <= limit * baseline + allowance, note);
+  }
+
+  /** The ratio the target allows: for {@link #atMostPlus}, limit + allowance / baseline; null without a ratio target. */
+  Double targetRatio() {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("^\\(?(<=|>=) ([0-9.]+)x [^+]*?(?:\\+ ([0-9.]+) " + java.util.regex.Pattern.quote(unit) + ")?(?:[:)]|$)")
+        .matcher(target);
+    if (m.find()) {
+      double r = Double.parseDouble(m.group(2));
+      return m.group(3) == null ? r : r + Double.parseDouble(m.group(3)) / baseline;
+    }
+    String t = target.replace("(", "");
+    return t.startsWith("<") ? 1.0 : null; // under a limit, or within the budget: the ratio to it must stay below 1
+  }
+
   /** syncplane must be at least {@code factor} times faster than the baseline. */
   static Figure fasterBy(String section, String name, double value, String unit, String baselineName, double baseline, double factor, String note) {
     double ratio = baseline / value;

@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Target 4: one integration with 20,000 connections, updated. Its duration against the raw floor on the
+ * Target 4: one integration with 10,000 connections (20,000 until the propagation phase grew), updated. Its duration against the raw floor on the
  * same Schedules; the largest history any of its executor's runs produced (Temporal's limit is 10,000
  * events before it fails a workflow); the service process's peak RSS ({@code VmHWM}), in a fresh service
  * that did nothing else.

@@ -23,12 +23,19 @@ import java.util.function.Supplier;
  * One integration's workflow. The main loop runs fan-out passes; handlers commit changes and run
  * connects and disconnects. Every Schedule write (a fan-out batch, a connect, a disconnect, a delete
  * batch) holds {@link #scheduleWrites}, so they never interleave. A burst of changes coalesces: one pass
- * applies the newest committed version, and a change that commits during a pass causes one more pass.
+ * applies the newest committed version, and a change that commits during a pass causes one more pass, which
+ * begins no sooner than twice the last pass's duration after it began ({@link #passIntervalMs()}).
  */
 public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow {
 
   /** Continue as new far below Temporal's 10,000-event limit: a batch adds about 6 events, a connect about 10. */
   static final int HISTORY_BUDGET = 2_000;
+
+  /**
+   * A pass begins no sooner than this many times the last pass's duration after the last one began (see
+   * {@link #passIntervalMs()}): under a steady stream of changes, passes take at most half the time.
+   */
+  static final int PASS_SPACING_FACTOR = 2;
 
   private final StoreActivities store =
       Workflow.newActivityStub(
@@ -77,8 +84,6 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private final String integrationId;
   private final long minPassIntervalMs;
   private final long maxPassIntervalMs;
-  /** The spacing the next pass keeps from the last one. */
-  private long passIntervalMs;
   private boolean fanOutPending;
   private PassState resume;
   private DeleteCommand pendingDelete;
@@ -89,6 +94,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private PassState pass;
   /** Workflow time at which the last pass of this run began (0: none yet). */
   private long lastPassStartedMs;
+  /** How long the last pass of this run took, workflow time, from its start to its last batch (0: none yet). */
+  private long lastPassDurationMs;
   /** The {@code ConfigVersion} this run last wrote to its search attributes (0: none yet). */
   private long configVersionShown;
 
@@ -100,7 +107,6 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     this.lastCommittedVersion = input.lastCommittedVersion();
     this.minPassIntervalMs = input.minPassIntervalMs();
     this.maxPassIntervalMs = Math.max(input.minPassIntervalMs(), input.maxPassIntervalMs());
-    this.passIntervalMs = minPassIntervalMs;
     this.pendingDelete =
         input.pendingDeleteId() == null ? null : new DeleteCommand(input.pendingDeleteId(), integrationId);
     this.deleting = pendingDelete != null;
@@ -214,9 +220,21 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
    * first page, each {@code continuePass} the next, and the activity that writes the last page finishes the pass.
    */
   private void fanOut() {
-    if (resume == null && !awaitPassInterval()) {
-      return; // a delete arrived meanwhile: it supersedes the pass
+    if (resume == null) {
+      if (!awaitPassInterval()) {
+        return; // a delete arrived meanwhile: it supersedes the pass
+      }
+    } else {
+      lastPassStartedMs = Workflow.currentTimeMillis(); // what this run writes of a pass an earlier run began
     }
+    try {
+      runPass();
+    } finally {
+      lastPassDurationMs = Workflow.currentTimeMillis() - lastPassStartedMs;
+    }
+  }
+
+  private void runPass() {
     showConfigVersion(resume != null ? resume.version() : lastCommittedVersion);
     phase = UpdateProgress.PROPAGATING;
     if (resume != null) {
@@ -253,22 +271,27 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   }
 
   /**
-   * A new pass starts at least the pass interval after the last one began; changes that commit meanwhile join it.
-   * The interval is {@code minPassIntervalMs} for an integration that changes now and then, and doubles, up to
-   * {@code maxPassIntervalMs}, each time a pass had to wait for it: a hot integration (changes keep coming) has
-   * its Schedules rewritten at most once per {@code maxPassIntervalMs}, not once per {@code minPassIntervalMs}. A
-   * pass that did not have to wait starts the interval over. Workflow time, so a replay waits the same. False if
-   * a delete arrived while it waited.
+   * A new pass starts at least {@link #passIntervalMs()} after the last one began; changes that commit meanwhile
+   * join it. Workflow time, so a replay waits the same. False if a delete arrived while it waited.
    */
   private boolean awaitPassInterval() {
-    long interval = passIntervalMs;
-    long wait = lastPassStartedMs + interval - Workflow.currentTimeMillis();
+    long wait = lastPassStartedMs + passIntervalMs() - Workflow.currentTimeMillis();
     if (wait > 0) {
       Waits.until(Duration.ofMillis(wait), () -> pendingDelete != null);
     }
-    passIntervalMs = wait > 0 ? Math.min(maxPassIntervalMs, 2 * interval) : minPassIntervalMs;
     lastPassStartedMs = Workflow.currentTimeMillis();
     return pendingDelete == null;
+  }
+
+  /**
+   * The spacing between the starts of two passes follows what a pass costs: {@link #PASS_SPACING_FACTOR} times
+   * the last pass's duration, at least {@code minPassIntervalMs}, at most {@code maxPassIntervalMs}. A small
+   * integration's pass (tens of ms) then follows a change at once unless one began within
+   * {@code minPassIntervalMs}; a large one that keeps changing coalesces its changes, spending at most half its
+   * time writing Schedules, and its Schedules trail its row by at most max(maxPassIntervalMs, a pass) plus a pass.
+   */
+  private long passIntervalMs() {
+    return Math.min(maxPassIntervalMs, Math.max(minPassIntervalMs, PASS_SPACING_FACTOR * lastPassDurationMs));
   }
 
   private boolean hasWork() {

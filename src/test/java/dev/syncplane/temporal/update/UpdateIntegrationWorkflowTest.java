@@ -190,29 +190,47 @@ class UpdateIntegrationWorkflowTest {
   }
 
   @Test
-  void whileChangesKeepComingPassesSpaceOutUpToTheMostAndAQuietSpellStartsOver(
+  void thePassSpacingFollowsTheLastPassesDurationBetweenTheLeastAndTheMost(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     AtomicLong committed = everyCommitANewVersion(store);
-    onePagePasses(steps, committed, () -> {});
+    AtomicLong passMs = new AtomicLong(); // how long each pass's one batch takes, real (and so workflow) time
+    when(steps.begin(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 1));
+    when(steps.write(any())).thenAnswer(call -> {
+      Thread.sleep(passMs.get());
+      return batch("c1", true, committed.get(), 1);
+    });
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
-    WorkflowClient.start(executor::run, freshInput(1_000, 4_000));
+    WorkflowClient.start(executor::run, freshInput(1_000, 3_000));
 
     executor.change(change("u-1", null));
     verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 1); // a lone change propagates at once
-    // each change arrives while the next pass waits: the spacing doubles up to the most, 4 s
-    long[] spacing = {1_000, 2_000, 4_000, 4_000};
-    for (int i = 0; i < spacing.length; i++) {
-      executor.change(change("u-" + (i + 2), null));
-      env.sleep(Duration.ofMillis(spacing[i] + 500));
-      verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, i + 2);
+    // Quick passes: each change that comes right after a pass waits out the least interval, 1 s, and no more
+    // however many come in a row (no ladder).
+    for (int v = 2; v <= 4; v++) {
+      executor.change(change("u-" + v, null));
+      verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, v);
     }
-    env.sleep(Duration.ofSeconds(30)); // quiet
+    // A pass of 800 ms: the next one begins 2 x 800 ms after it began.
+    passMs.set(800);
+    executor.change(change("u-5", null));
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 5);
+    passMs.set(0);
     executor.change(change("u-6", null));
-    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 6); // at once: the interval starts over
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 6);
+    // A pass of 2 s: 2 x 2 s is more than the most, 3 s, which holds.
+    passMs.set(2_000);
     executor.change(change("u-7", null));
-    env.sleep(Duration.ofMillis(1_500));
     verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 7);
+    passMs.set(0);
+    executor.change(change("u-8", null));
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 8);
+    // After a quiet spell a change propagates at once, and the spacing follows the last (quick) pass again.
+    env.sleep(Duration.ofSeconds(30));
+    executor.change(change("u-9", null));
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 9);
+    executor.change(change("u-10", null));
+    verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 10);
 
     // when each pass began, in workflow time: the start of the task that scheduled its BeginPass
     List<Long> began = new ArrayList<>();
@@ -229,12 +247,16 @@ class UpdateIntegrationWorkflowTest {
     for (int i = 1; i < began.size(); i++) {
       gaps.add(began.get(i) - began.get(i - 1));
     }
-    assertThat(gaps).hasSize(6);
-    for (int i = 0; i < spacing.length; i++) {
-      assertThat(gaps.get(i)).as("gap before pass %d", i + 2).isBetween(spacing[i], spacing[i] + 200);
+    assertThat(gaps).hasSize(9);
+    for (int i = 0; i < 3; i++) { // before passes 2, 3 and 4: the least, every time
+      assertThat(gaps.get(i)).as("gap before pass %d", i + 2).isBetween(1_000L, 1_400L);
     }
-    assertThat(gaps.get(4)).isGreaterThan(30_000); // pass 6 began when u-6 came, after the quiet spell
-    assertThat(gaps.get(5)).isBetween(1_000L, 1_200L);
+    assertThat(gaps.get(3)).as("gap before pass 5, after a quick one").isBetween(1_000L, 1_400L);
+    assertThat(gaps.get(4)).as("gap before pass 6, after one of 800 ms").isBetween(1_600L, 2_300L);
+    assertThat(gaps.get(5)).as("gap before pass 7, after a quick one").isBetween(1_000L, 1_400L);
+    assertThat(gaps.get(6)).as("gap before pass 8, after one of 2 s: the most").isBetween(3_000L, 3_400L);
+    assertThat(gaps.get(7)).as("gap before pass 9, after a quiet spell").isGreaterThan(30_000L);
+    assertThat(gaps.get(8)).as("gap before pass 10, after a quick one").isBetween(1_000L, 1_400L);
   }
 
   @Test

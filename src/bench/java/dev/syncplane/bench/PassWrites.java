@@ -1,0 +1,71 @@
+package dev.syncplane.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Timestamps;
+import dev.syncplane.support.ServiceHarness;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Schedule writes of an integration's passes, read from its workflow's history (current run): the passes begun
+ * since a moment, and the sum of their batches' {@code BatchResult.updated} and {@code created}. Each pass writes a
+ * Schedule at most once, so the passes are a bound on how often any one Schedule was rewritten, and the sum over N is
+ * the mean.
+ */
+record PassWrites(int passes, long updated, long created) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  long writes() {
+    return updated + created;
+  }
+
+  /** The BeginPass and ContinuePass activities scheduled at or after {@code epochMillis}, and what they wrote. */
+  static PassWrites since(String workflowId, long epochMillis) {
+    Map<Long, String> types = new HashMap<>();
+    int passes = 0;
+    long updated = 0, created = 0;
+    ByteString token = ByteString.EMPTY;
+    do {
+      GetWorkflowExecutionHistoryResponse page = ServiceHarness.stubs().blockingStub().getWorkflowExecutionHistory(
+          GetWorkflowExecutionHistoryRequest.newBuilder()
+              .setNamespace("default")
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+              .setNextPageToken(token)
+              .build());
+      for (HistoryEvent e : page.getHistory().getEventsList()) {
+        if (e.hasActivityTaskScheduledEventAttributes() && Timestamps.toMillis(e.getEventTime()) >= epochMillis) {
+          String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+          types.put(e.getEventId(), type);
+          passes += type.equals("BeginPass") ? 1 : 0;
+        } else if (e.hasActivityTaskCompletedEventAttributes()) {
+          String type = types.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+          if ("BeginPass".equals(type) || "ContinuePass".equals(type)) {
+            JsonNode result = json(e.getActivityTaskCompletedEventAttributes().getResult().getPayloads(0));
+            JsonNode batch = type.equals("BeginPass") ? result.path("batch") : result;
+            updated += batch.path("updated").asLong();
+            created += batch.path("created").size();
+          }
+        }
+      }
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return new PassWrites(passes, updated, created);
+  }
+
+  private static JsonNode json(Payload payload) {
+    try {
+      return JSON.readTree(payload.getData().toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

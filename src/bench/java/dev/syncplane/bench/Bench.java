@@ -43,6 +43,10 @@ public final class Bench {
     Sizes withPropagation(int[] ns) {
       return new Sizes(ns, clients, acceptWarmup, drift, budget, scale);
     }
+
+    Sizes withScale(int n) {
+      return new Sizes(propagation, clients, acceptWarmup, drift, budget, n);
+    }
   }
 
   /** The service's settings under the benchmark, beside the tests' defaults (ServiceHarness). */
@@ -97,6 +101,7 @@ public final class Bench {
     Path out = Path.of("target", "bench");
     Map<String, String> overrides = new LinkedHashMap<>();
     String propagationSizes = null;
+    String scaleSize = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -104,6 +109,13 @@ public final class Bench {
           propagationSizes = args[++i];
           if (!propagationSizes.matches("[1-9]\\d*(,[1-9]\\d*)*")) {
             System.err.println("--propagation-sizes takes connection counts, e.g. 1000,5000; got '" + propagationSizes + "'");
+            System.exit(2);
+          }
+        }
+        case "--scale-size" -> {
+          scaleSize = args[++i];
+          if (!scaleSize.matches("[1-9]\\d*")) {
+            System.err.println("--scale-size takes a connection count, e.g. 20000; got '" + scaleSize + "'");
             System.exit(2);
           }
         }
@@ -120,7 +132,7 @@ public final class Bench {
         }
         default -> {
           System.err.println("usage: bin/bench [--quick] [--only " + String.join(",", PHASES)
-              + "] [--propagation-sizes N,...] [--out DIR] [--set key=value]...");
+              + "] [--propagation-sizes N,...] [--scale-size N] [--out DIR] [--set key=value]...");
           System.exit(2);
         }
       }
@@ -132,6 +144,9 @@ public final class Bench {
     Sizes sizes = quick ? Sizes.QUICK : Sizes.FULL;
     if (propagationSizes != null) {
       sizes = sizes.withPropagation(Arrays.stream(propagationSizes.split(",")).mapToInt(Integer::parseInt).toArray());
+    }
+    if (scaleSize != null) {
+      sizes = sizes.withScale(Integer.parseInt(scaleSize));
     }
     Bench bench = new Bench(sizes, overrides);
     if (!overrides.isEmpty()) {
@@ -165,6 +180,12 @@ public final class Bench {
     }
     if (propagationSizes != null) {
       variant.add("--propagation-sizes " + propagationSizes);
+    }
+    if (scaleSize != null) {
+      variant.add("--scale-size " + scaleSize);
+    }
+    if (System.getenv("SYNCPLANE_TEST_TEMPORAL_ADDRESS") != null) {
+      variant.add("--temporal server");
     }
     overrides.forEach((key, value) -> variant.add("--set " + key + "=" + value));
     Report.write(bench.figures, out, Duration.between(start, Instant.now()), String.join(" ", variant));

@@ -1,12 +1,8 @@
 package dev.syncplane.bench;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
 import dev.syncplane.support.ServiceHarness;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,18 +27,7 @@ record ActivityTimeline(List<Span> spans) {
   }
 
   static ActivityTimeline of(String workflowId) {
-    List<HistoryEvent> events = new ArrayList<>();
-    ByteString token = ByteString.EMPTY;
-    do {
-      GetWorkflowExecutionHistoryResponse page = ServiceHarness.stubs().blockingStub().getWorkflowExecutionHistory(
-          GetWorkflowExecutionHistoryRequest.newBuilder()
-              .setNamespace("default")
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-              .setNextPageToken(token)
-              .build());
-      events.addAll(page.getHistory().getEventsList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
+    List<HistoryEvent> events = ServiceHarness.workflows().fetchHistory(workflowId).getEvents();
     Map<Long, long[]> times = new LinkedHashMap<>(); // scheduled event id -> scheduled, started, closed
     Map<Long, String> types = new LinkedHashMap<>();
     for (HistoryEvent e : events) {

@@ -2,14 +2,10 @@ package dev.syncplane.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
 import dev.syncplane.support.ServiceHarness;
 import io.temporal.api.common.v1.Payload;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -33,31 +29,21 @@ record PassWrites(int passes, long updated, long created) {
     Map<Long, String> types = new HashMap<>();
     int passes = 0;
     long updated = 0, created = 0;
-    ByteString token = ByteString.EMPTY;
-    do {
-      GetWorkflowExecutionHistoryResponse page = ServiceHarness.stubs().blockingStub().getWorkflowExecutionHistory(
-          GetWorkflowExecutionHistoryRequest.newBuilder()
-              .setNamespace("default")
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-              .setNextPageToken(token)
-              .build());
-      for (HistoryEvent e : page.getHistory().getEventsList()) {
-        if (e.hasActivityTaskScheduledEventAttributes() && Timestamps.toMillis(e.getEventTime()) >= epochMillis) {
-          String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
-          types.put(e.getEventId(), type);
-          passes += type.equals("BeginPass") ? 1 : 0;
-        } else if (e.hasActivityTaskCompletedEventAttributes()) {
-          String type = types.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
-          if ("BeginPass".equals(type) || "ContinuePass".equals(type)) {
-            JsonNode result = json(e.getActivityTaskCompletedEventAttributes().getResult().getPayloads(0));
-            JsonNode batch = type.equals("BeginPass") ? result.path("batch") : result;
-            updated += batch.path("updated").asLong();
-            created += batch.path("created").size();
-          }
+    for (HistoryEvent e : ServiceHarness.workflows().fetchHistory(workflowId).getEvents()) {
+      if (e.hasActivityTaskScheduledEventAttributes() && Timestamps.toMillis(e.getEventTime()) >= epochMillis) {
+        String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+        types.put(e.getEventId(), type);
+        passes += type.equals("BeginPass") ? 1 : 0;
+      } else if (e.hasActivityTaskCompletedEventAttributes()) {
+        String type = types.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+        if ("BeginPass".equals(type) || "ContinuePass".equals(type)) {
+          JsonNode result = json(e.getActivityTaskCompletedEventAttributes().getResult().getPayloads(0));
+          JsonNode batch = type.equals("BeginPass") ? result.path("batch") : result;
+          updated += batch.path("updated").asLong();
+          created += batch.path("created").size();
         }
       }
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
+    }
     return new PassWrites(passes, updated, created);
   }
 

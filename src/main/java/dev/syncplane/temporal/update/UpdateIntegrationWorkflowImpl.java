@@ -230,6 +230,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     try {
       runPass();
     } finally {
+      phase = UpdateProgress.IDLE;
       lastPassDurationMs = Workflow.currentTimeMillis() - lastPassStartedMs;
     }
   }
@@ -245,12 +246,10 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
       pass = new PassState(lastCommittedVersion, 0, null, 0); // the total is known once the pass has begun
       FirstBatch first = mainLoopWrite(() -> schedules.beginPass(integrationId));
       if (!first.pass().exists()) {
-        phase = UpdateProgress.IDLE;
         return; // the integration is gone
       }
       pass = new PassState(first.pass().version(), first.pass().total(), null, 0).advance(first.batch());
       if (first.batch().done()) {
-        phase = UpdateProgress.IDLE;
         return; // the whole pass (begun, written, finished) was that one activity
       }
     }
@@ -267,7 +266,6 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
         break;
       }
     }
-    phase = UpdateProgress.IDLE;
   }
 
   /**

@@ -20,11 +20,12 @@ public interface CommitDao {
   /**
    * A new change in one statement, so in one round trip and its own transaction: lock the active integration
    * (at the expected version, if one is given), record the run at the next version unless its id or its
-   * Idempotency-Key is already recorded, and write the change at that version. Empty if it wrote nothing.
+   * Idempotency-Key is already recorded, and write the change at that version; the settings as they were come
+   * back too. Empty if it wrote nothing.
    */
   @SqlQuery(
       "WITH locked AS ("
-          + "  SELECT id, version FROM integrations WHERE id = :integrationId AND state = 'ACTIVE'"
+          + "  SELECT id, version, name, period_ms, sync_enabled FROM integrations WHERE id = :integrationId AND state = 'ACTIVE'"
           + "  AND (CAST(:expectedVersion AS bigint) IS NULL OR version = :expectedVersion) FOR UPDATE"
           + "), recorded AS ("
           + "  INSERT INTO update_runs (id, integration_id, kind, version, state, idempotency_key, workflow_id, run_id)"
@@ -40,8 +41,9 @@ public interface CommitDao {
           + " SELECT c.*, r.id AS u_id, r.integration_id AS u_integration_id, r.kind AS u_kind, r.version AS u_version,"
           + " r.state AS u_state, r.idempotency_key AS u_idempotency_key, r.schedules_total AS u_schedules_total,"
           + " r.schedules_applied AS u_schedules_applied, r.workflow_id AS u_workflow_id, r.run_id AS u_run_id,"
-          + " r.created_at AS u_created_at, r.finished_at AS u_finished_at"
-          + " FROM committed c JOIN recorded r ON r.integration_id = c.id")
+          + " r.created_at AS u_created_at, r.finished_at AS u_finished_at,"
+          + " l.name AS o_name, l.period_ms AS o_period_ms, l.sync_enabled AS o_sync_enabled"
+          + " FROM committed c JOIN recorded r ON r.integration_id = c.id JOIN locked l ON l.id = c.id")
   @UseRowMapper(CommitRowMapper.class)
   @UseTemplateEngine(NoTemplateEngine.class) // nothing to render: spare parsing it for every commit
   Optional<Commit> commitNew(

@@ -1,6 +1,7 @@
 package dev.syncplane.db;
 
 import dev.syncplane.core.Commit;
+import dev.syncplane.core.FieldChange;
 import dev.syncplane.core.Integration;
 import dev.syncplane.core.IntegrationState;
 import dev.syncplane.core.UpdateKind;
@@ -44,7 +45,17 @@ public class CommitRowMapper implements RowMapper<Commit> {
         rs.getString("u_run_id"),
         instant(rs, "u_created_at"),
         instant(rs, "u_finished_at"));
-    return new Commit(integration, run, false);
+    Integration before = new Integration(
+        integration.id(),
+        integration.provider(),
+        rs.getString("o_name"),
+        rs.getLong("o_period_ms"),
+        rs.getBoolean("o_sync_enabled"),
+        integration.version() - 1,
+        integration.state(),
+        integration.createdAt(),
+        integration.updatedAt());
+    return new Commit(integration, run, false, FieldChange.between(before, integration));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

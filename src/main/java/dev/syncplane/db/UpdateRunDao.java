@@ -3,6 +3,7 @@ package dev.syncplane.db;
 import dev.syncplane.core.ChangeRefused;
 import dev.syncplane.core.ChangeRefused.Reason;
 import dev.syncplane.core.Commit;
+import dev.syncplane.core.FieldChange;
 import dev.syncplane.core.Integration;
 import dev.syncplane.core.IntegrationChange;
 import dev.syncplane.core.IntegrationState;
@@ -117,7 +118,7 @@ public interface UpdateRunDao {
             integrations()
                 .applyIfVersion(change.applyTo(current))
                 .orElseThrow(() -> new IllegalStateException("integration " + integrationId + " changed under a row lock"));
-        return new Commit(committed, recorded.get(), false);
+        return new Commit(committed, recorded.get(), false, FieldChange.between(current, committed));
       }
     }
     // Not new: sent before (same update id), or refused.
@@ -126,7 +127,7 @@ public interface UpdateRunDao {
       if (!earlier.get().integrationId().equals(integrationId)) {
         throw new ChangeRefused(Reason.IDEMPOTENCY_KEY_REUSED, "update id " + updateId + " belongs to another integration");
       }
-      return new Commit(locked.orElseThrow(() -> notFound(integrationId)), earlier.get(), true);
+      return new Commit(locked.orElseThrow(() -> notFound(integrationId)), earlier.get(), true, List.of());
     }
     if (idempotencyKey != null && findByKey(integrationId, idempotencyKey).isPresent()) {
       // The update id is derived from the key and the request, so the same key with another id
@@ -158,26 +159,38 @@ public interface UpdateRunDao {
         .orElseThrow(); // its id was not there a moment ago, under the integration's row lock
   }
 
-  /** A fan-out pass for {@code version} starts: every committed run it covers is now propagating. */
+  /**
+   * A fan-out pass for {@code version} starts: every committed run it covers is now propagating, and links to the
+   * pass's own run ({@code workflowId}, {@code runId}).
+   */
   @SqlUpdate(
-      "UPDATE update_runs SET state = 'PROPAGATING', schedules_total = :total, schedules_applied = 0"
+      "UPDATE update_runs SET state = 'PROPAGATING', schedules_total = :total, schedules_applied = 0,"
+          + " workflow_id = :workflowId, run_id = :runId"
           + " WHERE integration_id = :integrationId AND kind = 'CHANGE'"
           + " AND state IN ('COMMITTED', 'PROPAGATING') AND version <= :version")
   int beginPropagation(
-      @Bind("integrationId") String integrationId, @Bind("version") long version, @Bind("total") int total);
+      @Bind("integrationId") String integrationId,
+      @Bind("version") long version,
+      @Bind("total") int total,
+      @Bind("workflowId") String workflowId,
+      @Bind("runId") String runId);
 
   @SqlUpdate(
       "UPDATE update_runs SET schedules_applied = LEAST(:applied, schedules_total)"
           + " WHERE integration_id = :integrationId AND state = 'PROPAGATING' AND kind = 'CHANGE'")
   int progress(@Bind("integrationId") String integrationId, @Bind("applied") int applied);
 
-  /** Marks the runs a pass completed APPLIED; returns each one's commit-to-applied time in milliseconds. */
+  /** A run a pass completed, and its commit-to-applied time. */
+  record Propagated(String id, long millis) {}
+
+  /** Marks the runs a pass completed APPLIED; returns each one's id and commit-to-applied time in milliseconds. */
   @SqlQuery(
       "UPDATE update_runs SET state = 'APPLIED', schedules_applied = schedules_total, finished_at = now()"
           + " WHERE integration_id = :integrationId AND kind = 'CHANGE' AND state = 'PROPAGATING'"
           + " AND version <= :version"
-          + " RETURNING (EXTRACT(EPOCH FROM (finished_at - created_at)) * 1000)::bigint")
-  List<Long> finishPropagation(@Bind("integrationId") String integrationId, @Bind("version") long version);
+          + " RETURNING id, (EXTRACT(EPOCH FROM (finished_at - created_at)) * 1000)::bigint AS millis")
+  @RegisterConstructorMapper(Propagated.class)
+  List<Propagated> finishPropagation(@Bind("integrationId") String integrationId, @Bind("version") long version);
 
   /** The integration is gone: its change history goes with it, its delete run says DELETED. */
   @Transaction

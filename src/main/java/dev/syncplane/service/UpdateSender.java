@@ -167,6 +167,10 @@ public class UpdateSender {
             .setTaskQueue(Names.CONTROL_TASK_QUEUE)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
             .setTypedSearchAttributes(SearchAttributes.newBuilder().set(Names.INTEGRATION_ID, integrationId).build())
+            .setStaticSummary(integrationId + ": commits its changes, serializes its Schedule writes")
+            .setStaticDetails("Every change, connect, disconnect, delete and drift repair of integration " + integrationId
+                + " goes through this workflow, one Schedule write at a time. Each fan-out pass, delete and drift repair"
+                + " is a child run of its own: list them with " + Names.updateRunsQuery(integrationId))
             .build());
   }
 

@@ -29,6 +29,15 @@ public final class Names {
   public static final String DRIFT_REPAIR_WORKFLOW_ID = "drift-repair";
 
   private static final String UPDATE_PREFIX = "integration-update:";
+  private static final String PASS_PREFIX = "integration-pass:";
+  private static final String DELETE_PREFIX = "integration-delete:";
+  private static final String REPAIR_PREFIX = "integration-repair:";
+
+  /**
+   * The workflow types of an integration's update runs, each a child of its UpdateIntegrationWorkflow: a fan-out
+   * pass, a delete, a drift repair.
+   */
+  public static final List<String> UPDATE_RUN_TYPES = List.of("PassWorkflow", "DeleteWorkflow", "RepairWorkflow");
   private static final String SCHEDULE_PREFIX = "sync:";
 
   private Names() {}
@@ -36,6 +45,27 @@ public final class Names {
   /** UpdateIntegrationWorkflow: every Schedule write of one integration goes through this workflow. */
   public static String updateWorkflowId(String integrationId) {
     return UPDATE_PREFIX + integrationId;
+  }
+
+  /** One fan-out pass, named by the version it was started for (a later pass of the same version is a new run). */
+  public static String passWorkflowId(String integrationId, long version) {
+    return PASS_PREFIX + integrationId + ":v" + version;
+  }
+
+  /** The run that deletes an integration's Schedules and rows. */
+  public static String deleteWorkflowId(String integrationId) {
+    return DELETE_PREFIX + integrationId;
+  }
+
+  /** One drift repair of one integration, named by the drift-repair scan that found it drifted. */
+  public static String repairWorkflowId(String integrationId, String scanId) {
+    return REPAIR_PREFIX + integrationId + ":" + scanId;
+  }
+
+  /** List query: the update runs (passes, deletes, drift repairs) of one integration. */
+  public static String updateRunsQuery(String integrationId) {
+    return schedulesOfIntegrationQuery(integrationId) + " AND WorkflowType IN ("
+        + String.join(", ", UPDATE_RUN_TYPES.stream().map(t -> "\"" + t + "\"").toList()) + ")";
   }
 
   public static String scheduleId(String integrationId, String customerId) {
@@ -70,7 +100,7 @@ public final class Names {
     return "ScheduleId STARTS_WITH \"" + SCHEDULE_PREFIX + integrationId + ":\"";
   }
 
-  /** List query: the Schedules that carry {@code IntegrationId = integrationId}. */
+  /** List query: the Schedules (or workflows) that carry {@code IntegrationId = integrationId}. */
   public static String schedulesOfIntegrationQuery(String integrationId) {
     return INTEGRATION_ID.getName() + " = \"" + integrationId.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }

@@ -7,7 +7,7 @@ import dev.syncplane.temporal.sync.SyncActivities;
 import dev.syncplane.temporal.sync.SyncConnectionWorkflowImpl;
 import dev.syncplane.temporal.update.ScheduleActivities;
 import dev.syncplane.temporal.update.StoreActivities;
-import dev.syncplane.temporal.update.UpdateIntegrationWorkflowImpl;
+import dev.syncplane.temporal.update.UpdateWorkflows;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.Status;
 import io.temporal.api.enums.v1.TaskQueueType;
@@ -57,7 +57,8 @@ public class TemporalWorkers implements Managed {
     this.keepRunning = keepRunning;
     this.keepRunningEvery = keepRunningEvery;
     Worker control = factory.newWorker(Names.CONTROL_TASK_QUEUE);
-    control.registerWorkflowImplementationTypes(UpdateIntegrationWorkflowImpl.class, DriftRepairWorkflowImpl.class);
+    control.registerWorkflowImplementationTypes(UpdateWorkflows.TYPES.toArray(Class<?>[]::new));
+    control.registerWorkflowImplementationTypes(DriftRepairWorkflowImpl.class);
     // Registered activities also serve local activities: UpdateIntegrationWorkflow's handlers run StoreActivities locally.
     control.registerActivitiesImplementations(store, schedules, drift);
     Worker sync = factory.newWorker(Names.SYNC_TASK_QUEUE);

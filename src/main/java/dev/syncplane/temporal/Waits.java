@@ -3,6 +3,7 @@ package dev.syncplane.temporal;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.CompletablePromise;
 import io.temporal.workflow.Functions;
+import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
@@ -20,6 +21,11 @@ public final class Waits {
    * @return true if the condition holds, false on the timeout
    */
   public static boolean until(Duration timeout, Functions.Func<Boolean> condition) {
+    return until(timeout, null, condition);
+  }
+
+  /** {@link #until(Duration, Functions.Func)} with a timer the Temporal UI shows as {@code summary}. */
+  public static boolean until(Duration timeout, String summary, Functions.Func<Boolean> condition) {
     if (condition.apply()) {
       return true;
     }
@@ -28,7 +34,7 @@ public final class Waits {
     }
     CompletablePromise<Void> timer = Workflow.newPromise();
     CancellationScope scope = Workflow.newCancellationScope(
-        () -> timer.completeFrom(Workflow.newTimer(timeout).handle((fired, cancelled) -> null)));
+        () -> timer.completeFrom(Workflow.newTimer(timeout, TimerOptions.newBuilder().setSummary(summary).build()).handle((fired, cancelled) -> null)));
     scope.run();
     Workflow.await(() -> timer.isCompleted() || condition.apply());
     if (timer.isCompleted()) { // only the timer firing completes it before the cancel below

@@ -363,7 +363,7 @@ class IntegrationResourceTest {
   private void commits(String id, long newVersion) {
     Integration changed = new Integration(id, "hubspot", "Renamed", 120_000, true, newVersion, IntegrationState.ACTIVE, T0, T0);
     when(sender.submit(eq(id), anyString(), any(), any(ChangeCommand.class), eq(Commit.class), any(Duration.class)))
-        .thenReturn(Optional.of(new Commit(changed, run(id, UpdateKind.CHANGE, newVersion, UpdateState.COMMITTED), false)));
+        .thenReturn(Optional.of(new Commit(changed, run(id, UpdateKind.CHANGE, newVersion, UpdateState.COMMITTED), false, java.util.List.of())));
   }
 
   private ChangeCommand sentCommand() {

@@ -3,9 +3,10 @@ package dev.syncplane.temporal.update;
 import java.util.List;
 
 /**
- * What one batch did, per Schedule outcome, so that the Temporal UI shows it in the activity result.
- * {@code created} lists (capped) the Schedules that were missing and were created. {@code newerKept}: not
- * written because a newer version committed meanwhile (the next pass writes it).
+ * What one batch did, per Schedule outcome. {@code created} lists (capped) the Schedules that were missing and were
+ * created, {@code createdCount} counts them. {@code newerKept}: not written because a newer version committed
+ * meanwhile (the next pass writes it). {@code updateIds}: the update runs the pass marked applied, if this batch
+ * finished it.
  */
 public record BatchResult(
     String lastConnectionId,
@@ -14,4 +15,16 @@ public record BatchResult(
     int processed,
     int updated,
     int newerKept,
-    List<String> created) {}
+    int createdCount,
+    List<String> created,
+    List<String> updateIds) {
+
+  public BatchResult {
+    created = created == null ? List.of() : created;
+    updateIds = updateIds == null ? List.of() : updateIds;
+  }
+
+  BatchResult finishing(List<String> finished) {
+    return new BatchResult(lastConnectionId, done, version, processed, updated, newerKept, createdCount, created, finished);
+  }
+}

@@ -7,12 +7,15 @@ package dev.syncplane.temporal.update;
  */
 public interface PassSteps {
 
-  /** Begins a pass at the newest committed version; {@code exists} is false once the integration is gone. */
-  FanOutStart begin(String integrationId);
+  /**
+   * Begins a pass at the newest committed version, carried by {@code start}'s run; {@code exists} is false once the
+   * integration is gone.
+   */
+  FanOutStart begin(PassStart start);
 
   /** Applies the newest committed config to one page of the integration's Schedules. */
   BatchResult write(BatchRequest request);
 
-  /** Marks the update runs this pass carried as applied. Idempotent. */
-  void finish(String integrationId, long version);
+  /** Marks the update runs this pass carried as applied, and returns their ids. Idempotent. */
+  java.util.List<String> finish(String integrationId, long version);
 }

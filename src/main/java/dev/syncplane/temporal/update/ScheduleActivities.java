@@ -15,9 +15,9 @@ public interface ScheduleActivities {
   /**
    * Begins a fan-out pass at the newest committed version, applies it to the first page of the integration's
    * Schedules, and finishes the pass if that page was the last. Most integrations fit in one page: their whole
-   * pass is this one activity.
+   * pass is this one activity. The pass's update runs link to {@code start}'s run from now on.
    */
-  FirstBatch beginPass(String integrationId);
+  FirstBatch beginPass(PassStart start);
 
   /** Applies the newest committed config to the next page and, if that page was the last, finishes the pass. */
   BatchResult continuePass(BatchRequest request, long passVersion);

@@ -72,8 +72,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
   }
 
   @Override
-  public FirstBatch beginPass(String integrationId) {
-    return beginPass(integrationId, this);
+  public FirstBatch beginPass(PassStart start) {
+    return beginPass(start, this);
   }
 
   @Override
@@ -85,25 +85,23 @@ public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
    * Begins a pass at the newest committed version, writes its first page and, if that page was the last,
    * finishes the pass.
    */
-  static FirstBatch beginPass(String integrationId, PassSteps steps) {
-    FanOutStart pass = steps.begin(integrationId);
+  static FirstBatch beginPass(PassStart start, PassSteps steps) {
+    FanOutStart pass = steps.begin(start);
     if (!pass.exists()) {
       return new FirstBatch(pass, null);
     }
-    return new FirstBatch(pass, continuePass(new BatchRequest(integrationId, null, 0), pass.version(), steps));
+    return new FirstBatch(pass, continuePass(new BatchRequest(start.integrationId(), null, 0), pass.version(), steps));
   }
 
   /** Writes the page {@code request} asks for and, if it was the last, finishes the pass at {@code passVersion}. */
   static BatchResult continuePass(BatchRequest request, long passVersion, PassSteps steps) {
     BatchResult batch = steps.write(request);
-    if (batch.done()) {
-      steps.finish(request.integrationId(), passVersion);
-    }
-    return batch;
+    return batch.done() ? batch.finishing(steps.finish(request.integrationId(), passVersion)) : batch;
   }
 
   @Override
-  public FanOutStart begin(String integrationId) {
+  public FanOutStart begin(PassStart start) {
+    String integrationId = start.integrationId();
     Optional<Integration> integration =
         integrations.find(integrationId).filter(i -> i.state() == IntegrationState.ACTIVE);
     if (integration.isEmpty()) {
@@ -111,14 +109,16 @@ public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
     }
     long version = integration.get().version();
     int total = connections.count(integrationId);
-    updates.beginPropagation(integrationId, version, total);
+    updates.beginPropagation(integrationId, version, total, start.workflowId(), start.runId());
     return new FanOutStart(true, version, total);
   }
 
   @Override
-  public void finish(String integrationId, long version) {
+  public List<String> finish(String integrationId, long version) {
     // Each run this pass completed reports its commit-to-applied time; a retried attempt finds none left.
-    updates.finishPropagation(integrationId, version).forEach(ms -> metrics.updatePropagated(Duration.ofMillis(ms)));
+    List<UpdateRunDao.Propagated> finished = updates.finishPropagation(integrationId, version);
+    finished.forEach(r -> metrics.updatePropagated(Duration.ofMillis(r.millis())));
+    return finished.stream().map(UpdateRunDao.Propagated::id).toList();
   }
 
   @Override
@@ -126,7 +126,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
     Optional<Integration> integration =
         integrations.find(request.integrationId()).filter(i -> i.state() == IntegrationState.ACTIVE);
     if (integration.isEmpty()) {
-      return new BatchResult(request.afterConnectionId(), true, 0, 0, 0, 0, List.of());
+      return new BatchResult(request.afterConnectionId(), true, 0, 0, 0, 0, 0, List.of(), List.of());
     }
     // Re-read the newest committed config for every batch: a batch never writes an older one.
     ScheduleConfig config = integration.get().scheduleConfig();
@@ -160,7 +160,9 @@ public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
         page.size(),
         updated,
         newer,
-        created);
+        createdCount,
+        created,
+        List.of());
   }
 
   @Override
@@ -214,7 +216,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
       syncRuns.deleteForConnections(ids);
       connections.delete(ids);
     }
-    return new BatchResult(null, next.last(), 0, page.size(), 0, 0, List.of());
+    return new BatchResult(null, next.last(), 0, page.size(), 0, 0, 0, List.of(), List.of());
   }
 
   /** One batch of connections, and whether it is the integration's last. */
@@ -255,7 +257,7 @@ public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
       futures.add(writers.submit(() -> write.apply(c)));
     }
     List<T> results = new ArrayList<>(items.size());
-    List<String> failures = new ArrayList<>();
+    List<FailedWrite> failures = new ArrayList<>();
     try {
       for (int i = 0; i < futures.size(); i++) {
         while (true) {
@@ -266,7 +268,9 @@ public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
             context.heartbeat(results.size());
           } catch (ExecutionException e) {
             results.add(null);
-            failures.add(items.get(i).id() + ": " + e.getCause() + rootCause(e.getCause()));
+            Connection c = items.get(i);
+            failures.add(new FailedWrite(0, 0, Names.scheduleId(c.integrationId(), c.customerId()),
+                e.getCause() + rootCause(e.getCause())));
             break;
           }
         }
@@ -283,7 +287,8 @@ public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
     if (!failures.isEmpty()) {
       throw ApplicationFailure.newFailure(
           failures.size() + " of " + items.size() + " Schedule writes failed; first: " + failures.get(0),
-          "ScheduleWriteFailed");
+          FailedWrites.TYPE,
+          new FailedWrites(failures.subList(0, Math.min(failures.size(), PassResult.LISTED))));
     }
     return results;
   }

@@ -5,6 +5,7 @@ import dev.syncplane.core.Commit;
 import dev.syncplane.core.UpdateRun;
 import dev.syncplane.db.SyncRunDao;
 import dev.syncplane.db.UpdateRunDao;
+import dev.syncplane.temporal.Names;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
@@ -29,8 +30,8 @@ public class StoreActivitiesImpl implements StoreActivities {
 
   @Override
   public UpdateRun beginDelete(DeleteCommand c) {
-    ActivityInfo info = Activity.getExecutionContext().getInfo();
-    return refusable(() -> updates.beginDelete(c.updateId(), c.integrationId(), info.getWorkflowId(), info.getRunId()));
+    // The run links to the child that deletes (its newest run: the child starts once this has committed).
+    return refusable(() -> updates.beginDelete(c.updateId(), c.integrationId(), Names.deleteWorkflowId(c.integrationId()), null));
   }
 
   @Override

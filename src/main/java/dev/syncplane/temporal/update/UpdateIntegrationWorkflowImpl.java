@@ -9,27 +9,39 @@ import dev.syncplane.temporal.drift.RepairCommand;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import io.temporal.workflow.WorkflowInit;
 import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One integration's workflow. The main loop runs fan-out passes; handlers commit changes and run
- * connects and disconnects. Every Schedule write (a fan-out batch, a connect, a disconnect, a delete
- * batch) holds {@link #scheduleWrites}, so they never interleave. A burst of changes coalesces: one pass
- * applies the newest committed version, and a change that commits during a pass causes one more pass, which
- * begins no sooner than twice the last pass's duration after it began ({@link #passIntervalMs()}).
+ * One integration's workflow. Handlers commit changes and run connects and disconnects; the main loop runs each
+ * fan-out pass and the delete as a child workflow of their own (an update run the Temporal UI lists by
+ * {@code IntegrationId} and {@code ConfigVersion}), and drift repair runs as one too. Every Schedule write (a pass, a
+ * connect, a disconnect, a repair, the delete) holds {@link #scheduleWrites}, so they never interleave. A burst of
+ * changes coalesces: one pass applies the newest committed version, and a change that commits during a pass causes
+ * one more pass, which begins no sooner than twice the last pass's duration after it began ({@link #passIntervalMs()}).
  */
 public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow {
 
-  /** Continue as new far below Temporal's 10,000-event limit: a batch adds about 6 events, a connect about 10. */
+  /** Continue as new far below Temporal's 10,000-event limit: a pass adds about 10 events, a connect about 10. */
   static final int HISTORY_BUDGET = 2_000;
+
+  /**
+   * Updates are refused (retryably) above this many events: the workflow is waiting for a long pass before it can
+   * continue as new.
+   */
+  static final int HISTORY_REFUSE = 4 * HISTORY_BUDGET;
 
   /**
    * A pass begins no sooner than this many times the last pass's duration after the last one began (see
@@ -37,13 +49,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
    */
   static final int PASS_SPACING_FACTOR = 2;
 
-  private final StoreActivities store =
-      Workflow.newActivityStub(
-          StoreActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(retryForever(Duration.ofSeconds(10)))
-              .build());
+  private final StoreActivities store = Workflow.newActivityStub(StoreActivities.class, Activities.STORE);
 
   /**
    * How long a handler's DB write may hold the workflow task as a local activity (all attempts) before it goes
@@ -69,41 +75,34 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
                       .build())
               .build());
 
-  private final ScheduleActivities schedules =
-      Workflow.newActivityStub(
-          ScheduleActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(10))
-              .setHeartbeatTimeout(Duration.ofSeconds(10)) // batches heartbeat every second
-              .setRetryOptions(retryForever(Duration.ofSeconds(30)))
-              .build());
-
   private final WorkflowLock scheduleWrites = Workflow.newWorkflowLock();
-  /** Handlers queued for {@link #scheduleWrites}: the main loop lets them in between two batches. */
+  /** Handlers queued for {@link #scheduleWrites}: the main loop lets them in before its next pass. */
   private int handlersWaiting;
   private final String integrationId;
   private final long minPassIntervalMs;
   private final long maxPassIntervalMs;
   private boolean fanOutPending;
-  private PassState resume;
+  /** The changes committed since the last pass began, oldest first: the next pass's input. */
+  private final List<PassChange> pendingChanges = new ArrayList<>();
+  private int changesLeftOut;
   private DeleteCommand pendingDelete;
   private boolean deleting;
   private boolean draining;
   private long lastCommittedVersion;
   private String phase = UpdateProgress.IDLE;
-  private PassState pass;
+  private long passVersion;
+  private String runWorkflowId;
   /** Workflow time at which the last pass of this run began (0: none yet). */
   private long lastPassStartedMs;
-  /** How long the last pass of this run took, workflow time, from its start to its last batch (0: none yet). */
+  /** How long the last pass of this run took, workflow time (0: none yet). */
   private long lastPassDurationMs;
-  /** The {@code ConfigVersion} this run last wrote to its search attributes (0: none yet). */
-  private long configVersionShown;
 
   @WorkflowInit
   public UpdateIntegrationWorkflowImpl(UpdateWorkflowInput input) {
     this.integrationId = input.integrationId();
     this.fanOutPending = input.fanOutPending();
-    this.resume = input.resume();
+    this.pendingChanges.addAll(input.pendingChanges());
+    this.changesLeftOut = input.changesLeftOut();
     this.lastCommittedVersion = input.lastCommittedVersion();
     this.minPassIntervalMs = input.minPassIntervalMs();
     this.maxPassIntervalMs = Math.max(input.minPassIntervalMs(), input.maxPassIntervalMs());
@@ -118,10 +117,10 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     while (true) {
       boolean woken = Waits.until(idle, this::hasWork);
       if (pendingDelete != null) {
-        deleteEverything(input);
+        deleteEverything();
         return;
       }
-      if (resume != null || fanOutPending) {
+      if (fanOutPending) {
         fanOut();
       }
       if (historyFull()) {
@@ -129,7 +128,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
       }
       if (!woken) {
         Workflow.await(Workflow::isEveryHandlerFinished);
-        if (!fanOutPending && resume == null && pendingDelete == null) {
+        if (!fanOutPending && pendingDelete == null) {
           return; // idle: the next request starts a fresh run
         }
       }
@@ -141,6 +140,13 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     Commit commit = storeWrite(localStore::commitChange, store::commitChange, command);
     long version = commit.integration().version();
     lastCommittedVersion = Math.max(lastCommittedVersion, version);
+    if (!commit.replayed()) {
+      if (pendingChanges.size() < PassInput.LISTED) {
+        pendingChanges.add(new PassChange(version, commit.update().id(), commit.changes()));
+      } else {
+        changesLeftOut++;
+      }
+    }
     // Also after a replayed commit: its fan-out may have been lost with an earlier run.
     fanOutPending = true;
     return commit;
@@ -153,7 +159,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
 
   @Override
   public ConnectResult connect(ConnectCommand command) {
-    return handlerWrite(() -> schedules.connect(command));
+    return handlerWrite(() -> schedules("connect " + command.customerId()).connect(command));
   }
 
   @Override
@@ -163,14 +169,21 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
 
   @Override
   public boolean disconnect(DisconnectCommand command) {
-    return handlerWrite(() -> schedules.disconnect(command));
+    return handlerWrite(() -> schedules("disconnect " + command.customerId()).disconnect(command));
   }
 
   @Override
   public IntegrationRepair repair(RepairCommand command) {
-    // Decided once the lock is held: Schedules behind a pass that is under way are its work, not drift.
-    return handlerWrite(
-        () -> schedules.repair(command.withSkipStale(fanOutPending || resume != null || UpdateProgress.PROPAGATING.equals(phase))));
+    // Decided once the lock is held: Schedules behind a pass still to run are its work, not drift.
+    return handlerWrite(() -> {
+      RepairCommand decided = command.withSkipStale(fanOutPending);
+      String scan = decided.scanId() != null ? decided.scanId() : Workflow.randomUUID().toString();
+      return child(RepairWorkflow.class, Names.repairWorkflowId(integrationId, scan), lastCommittedVersion,
+              "drift repair of " + integrationId + (decided.everySchedule() ? ": every Schedule"
+                  : ": " + decided.customerIds().size() + " suspect Schedules"),
+              "Scan " + scan + " found Schedules of " + integrationId + " that differ from the database.")
+          .run(decided);
+    });
   }
 
   @Override
@@ -193,8 +206,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
 
   @Override
   public UpdateProgress progress() {
-    PassState p = pass != null ? pass : new PassState(0, 0, null, 0);
-    return new UpdateProgress(phase, lastCommittedVersion, p.version(), p.total(), p.applied());
+    return new UpdateProgress(phase, lastCommittedVersion, passVersion, runWorkflowId);
   }
 
   /**
@@ -215,56 +227,31 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     }
   }
 
-  /**
-   * Runs one pass (or resumes the one a previous run left half done), page by page: {@code beginPass} writes the
-   * first page, each {@code continuePass} the next, and the activity that writes the last page finishes the pass.
-   */
+  /** Runs one pass as a child workflow, with the changes committed since the last one as its input. */
   private void fanOut() {
-    if (resume == null) {
-      if (!awaitPassInterval()) {
-        return; // a delete arrived meanwhile: it supersedes the pass
-      }
-    } else {
-      lastPassStartedMs = Workflow.currentTimeMillis(); // what this run writes of a pass an earlier run began
+    if (!awaitPassInterval()) {
+      return; // a delete arrived meanwhile: it supersedes the pass
     }
+    PassInput input =
+        new PassInput(integrationId, lastCommittedVersion, List.copyOf(pendingChanges), changesLeftOut, null, null);
+    String id = Names.passWorkflowId(integrationId, input.version());
     try {
-      runPass();
+      mainLoopWrite(() -> {
+        // Taken once the lock is held: what commits from now on needs another pass.
+        pendingChanges.clear();
+        changesLeftOut = 0;
+        fanOutPending = false;
+        phase = UpdateProgress.PROPAGATING;
+        passVersion = input.version();
+        runWorkflowId = id;
+        return child(PassWorkflow.class, id, input.version(), input.summary(), input.details()).run(input);
+      });
+    } catch (ChildWorkflowFailure e) { // terminated by hand, say: the next pass does its work
+      fanOutPending = true;
     } finally {
       phase = UpdateProgress.IDLE;
+      runWorkflowId = null;
       lastPassDurationMs = Workflow.currentTimeMillis() - lastPassStartedMs;
-    }
-  }
-
-  private void runPass() {
-    showConfigVersion(resume != null ? resume.version() : lastCommittedVersion);
-    phase = UpdateProgress.PROPAGATING;
-    if (resume != null) {
-      pass = resume;
-      resume = null;
-    } else {
-      fanOutPending = false;
-      pass = new PassState(lastCommittedVersion, 0, null, 0); // the total is known once the pass has begun
-      FirstBatch first = mainLoopWrite(() -> schedules.beginPass(integrationId));
-      if (!first.pass().exists()) {
-        return; // the integration is gone
-      }
-      pass = new PassState(first.pass().version(), first.pass().total(), null, 0).advance(first.batch());
-      if (first.batch().done()) {
-        return; // the whole pass (begun, written, finished) was that one activity
-      }
-    }
-    while (pendingDelete == null) {
-      BatchRequest request = new BatchRequest(integrationId, pass.cursor(), pass.applied());
-      long passVersion = pass.version();
-      BatchResult batch = mainLoopWrite(() -> schedules.continuePass(request, passVersion));
-      pass = pass.advance(batch);
-      if (batch.done()) {
-        break;
-      }
-      if (historyFull()) {
-        resume = pass; // carried across continue-as-new: the next run goes on from this cursor
-        break;
-      }
     }
   }
 
@@ -275,7 +262,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private boolean awaitPassInterval() {
     long wait = lastPassStartedMs + passIntervalMs() - Workflow.currentTimeMillis();
     if (wait > 0) {
-      Waits.until(Duration.ofMillis(wait), () -> pendingDelete != null);
+      Waits.until(Duration.ofMillis(wait), "waiting " + wait + " ms to coalesce changes", () -> pendingDelete != null);
     }
     lastPassStartedMs = Workflow.currentTimeMillis();
     return pendingDelete == null;
@@ -293,30 +280,42 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   }
 
   private boolean hasWork() {
-    return fanOutPending || resume != null || pendingDelete != null || historyFull();
+    return fanOutPending || pendingDelete != null || historyFull();
   }
 
-  /** The workflow's {@code ConfigVersion} search attribute: the newest version a pass has carried. */
-  private void showConfigVersion(long version) {
-    if (version > configVersionShown) {
-      Workflow.upsertTypedSearchAttributes(Names.CONFIG_VERSION.valueSet(version));
-      configVersionShown = version;
-    }
-  }
-
-  private void deleteEverything(UpdateWorkflowInput input) {
+  private void deleteEverything() {
     phase = UpdateProgress.DELETING;
-    pass = new PassState(lastCommittedVersion, 0, null, 0);
-    BatchResult batch;
-    do {
-      batch = mainLoopWrite(() -> schedules.deleteBatch(integrationId));
-      pass = pass.advance(batch);
-      if (!batch.done() && historyFull()) {
-        continueAsNew(input);
-      }
-    } while (!batch.done());
-    store.finishDelete(pendingDelete);
+    runWorkflowId = Names.deleteWorkflowId(integrationId);
+    DeleteCommand command = pendingDelete;
+    mainLoopWrite(() -> child(DeleteWorkflow.class, runWorkflowId, lastCommittedVersion,
+            "delete " + integrationId + ": every Schedule and connection",
+            "Update " + command.updateId() + " deletes integration " + integrationId + ".")
+        .run(command));
     Workflow.await(Workflow::isEveryHandlerFinished);
+  }
+
+  /**
+   * A child workflow stub for one update run: on this task queue, carrying {@code IntegrationId} and (once known)
+   * {@code ConfigVersion}, with the summary and details the Temporal UI shows.
+   */
+  private <W> W child(Class<W> type, String workflowId, long version, String summary, String details) {
+    SearchAttributes.Builder attributes = SearchAttributes.newBuilder().set(Names.INTEGRATION_ID, integrationId);
+    if (version > 0) {
+      attributes.set(Names.CONFIG_VERSION, version);
+    }
+    return Workflow.newChildWorkflowStub(
+        type,
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(workflowId)
+            .setTypedSearchAttributes(attributes.build())
+            .setStaticSummary(summary)
+            .setStaticDetails(details)
+            .build());
+  }
+
+  private ScheduleActivities schedules(String summary) {
+    return Workflow.newActivityStub(
+        ScheduleActivities.class, ActivityOptions.newBuilder(Activities.SCHEDULES).setSummary(summary).build());
   }
 
   private void continueAsNew(UpdateWorkflowInput input) {
@@ -328,13 +327,14 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
             input.idleTimeoutMs(),
             fanOutPending,
             pendingDelete == null ? null : pendingDelete.updateId(),
-            resume,
+            List.copyOf(pendingChanges),
+            changesLeftOut,
             lastCommittedVersion,
             input.minPassIntervalMs(),
             input.maxPassIntervalMs()));
   }
 
-  /** A handler's Schedule write: queues for the lock; the main loop lets it in before its next batch. */
+  /** A handler's Schedule write: queues for the lock; the main loop lets it in before its next pass. */
   private <T> T handlerWrite(Supplier<T> write) {
     handlersWaiting++;
     scheduleWrites.lock();
@@ -342,7 +342,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     return locked(write);
   }
 
-  /** The main loop's Schedule write (a batch): first lets every queued handler have its turn. */
+  /** The main loop's Schedule write (a pass, the delete): first lets every queued handler have its turn. */
   private <T> T mainLoopWrite(Supplier<T> write) {
     Workflow.await(() -> handlersWaiting == 0);
     scheduleWrites.lock();
@@ -362,7 +362,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     if (deleting) {
       throw new IllegalStateException(REJECT_DELETING);
     }
-    if (draining) {
+    if (draining || Workflow.getInfo().getHistoryLength() > HISTORY_REFUSE) {
       throw new IllegalStateException(REJECT_RETRY);
     }
   }
@@ -370,13 +370,5 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private boolean historyFull() {
     WorkflowInfo info = Workflow.getInfo();
     return info.getHistoryLength() > HISTORY_BUDGET || info.isContinueAsNewSuggested();
-  }
-
-  private static RetryOptions retryForever(Duration maxInterval) {
-    return RetryOptions.newBuilder()
-        .setInitialInterval(Duration.ofMillis(500))
-        .setBackoffCoefficient(2)
-        .setMaximumInterval(maxInterval)
-        .build();
   }
 }

@@ -136,7 +136,7 @@ final class UpdateWorkflowFixtures {
   }
 
   static Commit commit(String updateId, long version) {
-    return new Commit(integration(version), updateRun(updateId, UpdateKind.CHANGE, version, UpdateState.COMMITTED), false);
+    return new Commit(integration(version), updateRun(updateId, UpdateKind.CHANGE, version, UpdateState.COMMITTED), false, java.util.List.of());
   }
 
   static BatchResult batch(String lastConnectionId, boolean done, long version, int processed) {

@@ -171,11 +171,11 @@ class UpdateRunDaoTest {
   @Test
   void propagationMovesRunsUpToTheAppliedVersion() {
     commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, null); // v2
-    updates.beginPropagation(id, 2, 10);
+    updates.beginPropagation(id, 2, 10, "integration-pass:" + id + ":v2", "run-1");
     commit("u2-" + id, new IntegrationChange(null, 180_000L, null), null, null); // v3, during the pass
     updates.progress(id, 4);
     // one commit-to-applied time per run it completed (the propagation metric); a retry finds none left
-    assertThat(updates.finishPropagation(id, 2)).singleElement().satisfies(ms -> assertThat(ms).isNotNegative());
+    assertThat(updates.finishPropagation(id, 2)).singleElement().satisfies(r -> assertThat(r.millis()).isNotNegative());
     assertThat(updates.finishPropagation(id, 2)).isEmpty();
 
     assertThat(updates.find("u1-" + id).orElseThrow().state()).isEqualTo(UpdateState.APPLIED);
@@ -188,7 +188,7 @@ class UpdateRunDaoTest {
     assertThat(updates.changedWithin(id, 120)).isFalse(); // no change yet
     commit("u1-" + id, new IntegrationChange(null, 120_000L, null), null, null);
     assertThat(updates.changedWithin(id, 0)).isTrue(); // committed: on its way
-    updates.beginPropagation(id, 2, 1);
+    updates.beginPropagation(id, 2, 1, "integration-pass:" + id + ":v2", "run-1");
     assertThat(updates.changedWithin(id, 0)).isTrue();
     updates.finishPropagation(id, 2);
     assertThat(updates.changedWithin(id, 120)).isTrue(); // applied just now

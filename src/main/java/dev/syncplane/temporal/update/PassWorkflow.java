@@ -1,5 +1,6 @@
 package dev.syncplane.temporal.update;
 
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -12,4 +13,15 @@ import io.temporal.workflow.WorkflowMethod;
 public interface PassWorkflow {
   @WorkflowMethod
   PassResult run(PassInput input);
+
+  /**
+   * From the parent: a connect, disconnect or drift repair waits for the lock. After its current batch the pass
+   * signals the parent {@link UpdateIntegrationWorkflow#passPaused} and waits for {@link #resumeTurn}.
+   */
+  @SignalMethod
+  void yieldTurn();
+
+  /** From the parent: the waiting writes are done; the pass goes on with its next batch. */
+  @SignalMethod
+  void resumeTurn();
 }

@@ -33,6 +33,8 @@ public class PassWorkflowImpl implements PassWorkflow {
           .build();
 
   private PassResult result;
+  private boolean yieldAsked;
+  private boolean resumed;
 
   @Override
   public PassResult run(PassInput input) {
@@ -60,6 +62,7 @@ public class PassWorkflowImpl implements PassWorkflow {
     int pageSize = Math.max(1, pass.applied() / Math.max(1, result.batches()));
     int batches = (pass.total() + pageSize - 1) / pageSize;
     while (true) {
+      yieldToWaitingWrites();
       if (historyFull()) {
         Workflow.continueAsNew(input.resumeAt(pass, result));
       }
@@ -76,6 +79,29 @@ public class PassWorkflowImpl implements PassWorkflow {
         return finished();
       }
     }
+  }
+
+  @Override
+  public void yieldTurn() {
+    yieldAsked = true;
+  }
+
+  @Override
+  public void resumeTurn() {
+    resumed = true;
+  }
+
+  /** Between two batches: if the parent asked, tells it the pass has stopped, and waits until it may go on. */
+  private void yieldToWaitingWrites() {
+    if (!yieldAsked) {
+      return;
+    }
+    yieldAsked = false;
+    resumed = false;
+    Workflow.setCurrentDetails("paused between two batches for a connect, disconnect or repair; " + result.progress());
+    Workflow.newExternalWorkflowStub(UpdateIntegrationWorkflow.class, Workflow.getInfo().getParentWorkflowId().orElseThrow())
+        .passPaused();
+    Workflow.await(() -> resumed);
   }
 
   private PassResult finished() {

@@ -5,6 +5,7 @@ import dev.syncplane.core.UpdateRun;
 import dev.syncplane.temporal.drift.IntegrationRepair;
 import dev.syncplane.temporal.drift.RepairCommand;
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -59,4 +60,8 @@ public interface UpdateIntegrationWorkflow {
 
   @QueryMethod
   UpdateProgress progress();
+
+  /** From the pass under way ({@link PassWorkflow#yieldTurn}): it stopped between two batches and waits. */
+  @SignalMethod
+  void passPaused();
 }

@@ -13,7 +13,11 @@ import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Functions;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import io.temporal.workflow.WorkflowInit;
@@ -92,6 +96,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private String phase = UpdateProgress.IDLE;
   private long passVersion;
   private String runWorkflowId;
+  /** The pass under way has stopped between two batches, at {@link PassWorkflow#yieldTurn}'s request. */
+  private boolean passPaused;
   /** Workflow time at which the last pass of this run began (0: none yet). */
   private long lastPassStartedMs;
   /** How long the last pass of this run took, workflow time (0: none yet). */
@@ -174,9 +180,9 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
 
   @Override
   public IntegrationRepair repair(RepairCommand command) {
-    // Decided once the lock is held: Schedules behind a pass still to run are its work, not drift.
+    // Decided once the lock is held: Schedules behind a pass under way or still to run are its work, not drift.
     return handlerWrite(() -> {
-      RepairCommand decided = command.withSkipStale(fanOutPending);
+      RepairCommand decided = command.withSkipStale(fanOutPending || UpdateProgress.PROPAGATING.equals(phase));
       String scan = decided.scanId() != null ? decided.scanId() : Workflow.randomUUID().toString();
       return child(RepairWorkflow.class, Names.repairWorkflowId(integrationId, scan), lastCommittedVersion,
               "drift repair of " + integrationId + (decided.everySchedule() ? ": every Schedule"
@@ -244,7 +250,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
         phase = UpdateProgress.PROPAGATING;
         passVersion = input.version();
         runWorkflowId = id;
-        return child(PassWorkflow.class, id, input.version(), input.summary(), input.details()).run(input);
+        return runPass(child(PassWorkflow.class, id, input.version(), input.summary(), input.details()), input);
       });
     } catch (ChildWorkflowFailure e) { // terminated by hand, say: the next pass does its work
       fanOutPending = true;
@@ -253,6 +259,50 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
       runWorkflowId = null;
       lastPassDurationMs = Workflow.currentTimeMillis() - lastPassStartedMs;
     }
+  }
+
+  /**
+   * Starts the pass and waits for its result, holding the lock; a connect, disconnect or repair that queues for the
+   * lock meanwhile gets it between two of the pass's batches: the pass is asked to yield, stops, signals
+   * {@link #passPaused()}, and goes on once the queue is empty and the lock is back.
+   */
+  private PassResult runPass(PassWorkflow pass, PassInput input) {
+    Promise<PassResult> result = Async.function(pass::run, input);
+    Workflow.getWorkflowExecution(pass).get(); // started: it can be signalled
+    boolean asked = false;
+    while (true) {
+      boolean ask = !asked;
+      Workflow.await(() -> result.isCompleted() || passPaused || (ask && handlersWaiting > 0));
+      if (result.isCompleted()) {
+        passPaused = false;
+        return result.get();
+      }
+      if (passPaused) {
+        passPaused = false;
+        asked = false;
+        scheduleWrites.unlock();
+        Workflow.await(() -> handlersWaiting == 0);
+        scheduleWrites.lock(); // after the last of them
+        signal(pass::resumeTurn);
+      } else {
+        asked = true;
+        signal(pass::yieldTurn);
+      }
+    }
+  }
+
+  /** Signals the pass; it may have ended meanwhile, and then has nothing to be told. */
+  private static void signal(Functions.Proc send) {
+    try {
+      send.apply();
+    } catch (SignalExternalWorkflowException | ChildWorkflowFailure ended) {
+      // its result is on its way to runPass
+    }
+  }
+
+  @Override
+  public void passPaused() {
+    passPaused = true;
   }
 
   /**

@@ -50,7 +50,7 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
     env.registerSearchAttribute(Names.CUSTOMER_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     env.registerSearchAttribute(Names.CONFIG_VERSION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
     Worker worker = env.newWorker(Names.CONTROL_TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(UpdateIntegrationWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(UpdateWorkflows.TYPES.toArray(Class<?>[]::new));
     worker.registerActivitiesImplementations(store, schedules);
     client = env.getWorkflowClient();
     env.start();
@@ -69,17 +69,17 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
   @Test
   void aFanOutTo20000ConnectionsStaysUnderTheEventCap() {
     AtomicInteger processed = new AtomicInteger();
-    when(steps.begin(anyString())).thenReturn(new FanOutStart(true, 2, CONNECTIONS));
+    when(steps.begin(any())).thenReturn(new FanOutStart(true, 2, CONNECTIONS));
     when(steps.write(any())).thenAnswer(inv -> {
       BatchRequest r = inv.getArgument(0);
       int from = r.afterConnectionId() == null ? 0 : Integer.parseInt(r.afterConnectionId()) + 1;
       int to = Math.min(from + BATCH, CONNECTIONS);
       processed.addAndGet(to - from);
-      return new BatchResult(Integer.toString(to - 1), to - from < BATCH || to == CONNECTIONS, 2, to - from, to - from, 0, List.of());
+      return new BatchResult(Integer.toString(to - 1), to - from < BATCH || to == CONNECTIONS, 2, to - from, to - from, 0, 0, List.of(), List.of());
     });
 
     UpdateIntegrationWorkflow executor = stub("big");
-    WorkflowClient.start(executor::run, new UpdateWorkflowInput("big", 1_000, true, null, null, 0, 0, 0));
+    WorkflowClient.start(executor::run, new UpdateWorkflowInput("big", 1_000, true, null, List.of(), 0, 0, 0, 0));
     WorkflowStub.fromTyped(executor).getResult(Void.class);
 
     assertThat(processed.get()).isEqualTo(CONNECTIONS);
@@ -93,8 +93,8 @@ class UpdateIntegrationWorkflowHistoryBudgetTest {
       return new ConnectResult(new Connection(c.connectionId(), c.integrationId(), c.customerId(), null),
           Names.scheduleId(c.integrationId(), c.customerId()), 1, true);
     });
-    when(steps.begin(anyString())).thenReturn(new FanOutStart(true, 1, 0));
-    when(steps.write(any())).thenReturn(new BatchResult(null, true, 1, 0, 0, 0, List.of()));
+    when(steps.begin(any())).thenReturn(new FanOutStart(true, 1, 0));
+    when(steps.write(any())).thenReturn(new BatchResult(null, true, 1, 0, 0, 0, 0, List.of(), List.of()));
 
     // The service's own client: update-with-start, retrying while a run continues as new.
     UpdateSender service = new UpdateSender(client, 60_000, 0, 0);

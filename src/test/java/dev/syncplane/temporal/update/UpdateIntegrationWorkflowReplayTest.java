@@ -196,7 +196,7 @@ class UpdateIntegrationWorkflowReplayTest {
     });
     when(store.commitChange(stale))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("at version 2, not 0", StoreActivities.REFUSED, "VERSION_MISMATCH"));
-    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 2), new FanOutStart(true, 2, 1));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(true, 1, 2), new FanOutStart(true, 2, 1));
     when(steps.write(any())).thenReturn(batch("conn-1", false, 1, 1), batch("conn-2", true, 1, 1), batch("conn-2", true, 2, 1));
     when(schedules.connect(connect)).thenReturn(connected(connect, 1));
     when(schedules.disconnect(disconnect)).thenReturn(true);

@@ -100,7 +100,7 @@ class UpdateIntegrationWorkflowTest {
     ChangeCommand command = change("u-7", 6L);
     Commit commit = commit("u-7", 7);
     when(store.commitChange(command)).thenReturn(commit);
-    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 7, 5));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(true, 7, 5));
     when(steps.write(any()))
         .thenReturn(batch("c2", false, 7, 2), batch("c4", false, 7, 2), batch("c5", true, 7, 1));
     startWorker(env, worker);
@@ -115,7 +115,7 @@ class UpdateIntegrationWorkflowTest {
     ArgumentCaptor<BatchRequest> requests = ArgumentCaptor.forClass(BatchRequest.class);
     InOrder order = inOrder(store, steps, schedules);
     order.verify(store).commitChange(command);
-    order.verify(steps).begin(INTEGRATION);
+    order.verify(steps).begin(UpdateWorkflowFixtures.startOf(INTEGRATION));
     order.verify(steps, times(3)).write(requests.capture());
     order.verify(steps).finish(INTEGRATION, 7);
     assertThat(requests.getAllValues())
@@ -123,15 +123,16 @@ class UpdateIntegrationWorkflowTest {
             new BatchRequest(INTEGRATION, null, 0),
             new BatchRequest(INTEGRATION, "c2", 2),
             new BatchRequest(INTEGRATION, "c4", 4));
-    assertThat(WorkflowStub.fromTyped(executor).describe().getTypedSearchAttributes().get(Names.CONFIG_VERSION))
-        .isEqualTo(7L);
+    // The pass ran as a run of its own, which the Temporal UI finds by the version it applied.
+    assertThat(client.newUntypedWorkflowStub(Names.passWorkflowId(INTEGRATION, 7)).describe()
+        .getTypedSearchAttributes().get(Names.CONFIG_VERSION)).isEqualTo(7L);
   }
 
   @Test
   void changesCommittedDuringAPassCoalesceIntoOneMorePass(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     AtomicLong committed = everyCommitANewVersion(store);
-    when(steps.begin(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 3));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenAnswer(call -> new FanOutStart(true, committed.get(), 3));
     Gate firstBatch = new Gate();
     AtomicInteger batches = new AtomicInteger();
     when(steps.write(any()))
@@ -158,7 +159,7 @@ class UpdateIntegrationWorkflowTest {
     // Let the run go idle and end (time skipping), so that every pass it would run has run.
     WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
     verify(store, times(4)).commitChange(any());
-    verify(steps, times(2)).begin(INTEGRATION);
+    verify(steps, times(2)).begin(UpdateWorkflowFixtures.startOf(INTEGRATION));
     verify(steps, times(2)).write(any());
     verify(steps).finish(INTEGRATION, 1);
     verify(steps).finish(INTEGRATION, 4);
@@ -182,7 +183,7 @@ class UpdateIntegrationWorkflowTest {
     executor.change(change("u-3", null));
 
     WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
-    verify(steps, times(2)).begin(INTEGRATION);
+    verify(steps, times(2)).begin(UpdateWorkflowFixtures.startOf(INTEGRATION));
     verify(steps).finish(INTEGRATION, 3); // one pass for both, not one each
     verify(steps, never()).finish(INTEGRATION, 2);
     // Read in the activities, each a moment after its pass began (workflow time); without the wait, the gap is ms.
@@ -194,7 +195,7 @@ class UpdateIntegrationWorkflowTest {
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     AtomicLong committed = everyCommitANewVersion(store);
     AtomicLong passMs = new AtomicLong(); // how long each pass's one batch takes, real (and so workflow) time
-    when(steps.begin(INTEGRATION)).thenAnswer(call -> new FanOutStart(true, committed.get(), 1));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenAnswer(call -> new FanOutStart(true, committed.get(), 1));
     when(steps.write(any())).thenAnswer(call -> {
       Thread.sleep(passMs.get());
       return batch("c1", true, committed.get(), 1);
@@ -232,14 +233,13 @@ class UpdateIntegrationWorkflowTest {
     executor.change(change("u-10", null));
     verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 10);
 
-    // when each pass began, in workflow time: the start of the task that scheduled its BeginPass
+    // when each pass began, in workflow time: the start of the task that started its child workflow
     List<Long> began = new ArrayList<>();
     long taskStarted = 0;
     for (HistoryEvent e : client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents()) {
       if (e.hasWorkflowTaskStartedEventAttributes()) {
         taskStarted = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
-      } else if (e.hasActivityTaskScheduledEventAttributes()
-          && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("BeginPass")) {
+      } else if (e.hasStartChildWorkflowExecutionInitiatedEventAttributes()) {
         began.add(taskStarted);
       }
     }
@@ -260,7 +260,7 @@ class UpdateIntegrationWorkflowTest {
   }
 
   @Test
-  void changesAcceptedBetweenPassesWriteNoSearchAttributeTheNextPassWritesTheNewestOnce(
+  void changesAcceptedWhileTheNextPassWaitsMakeOneRunThatListsThemAndCarriesTheNewestVersion(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
     AtomicLong committed = everyCommitANewVersion(store);
     onePagePasses(steps, committed, () -> {});
@@ -275,16 +275,16 @@ class UpdateIntegrationWorkflowTest {
     }
     verify(steps, timeout(WAIT.toMillis() + 5_000)).finish(INTEGRATION, 5);
 
-    List<HistoryEvent> events = client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents();
-    List<Long> written = events.stream()
-        .filter(HistoryEvent::hasUpsertWorkflowSearchAttributesEventAttributes)
-        .map(e -> DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
-            e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes().getIndexedFieldsMap()
-                .get(Names.CONFIG_VERSION.getName()), Long.class, Long.class))
+    List<String> runs = client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents().stream()
+        .filter(HistoryEvent::hasStartChildWorkflowExecutionInitiatedEventAttributes)
+        .map(e -> e.getStartChildWorkflowExecutionInitiatedEventAttributes().getWorkflowId())
         .toList();
-    assertThat(written).containsExactly(1L, 5L); // one per pass, not one per change
-    assertThat(WorkflowStub.fromTyped(executor).describe().getTypedSearchAttributes().get(Names.CONFIG_VERSION))
-        .isEqualTo(5L);
+    assertThat(runs).containsExactly(Names.passWorkflowId(INTEGRATION, 1), Names.passWorkflowId(INTEGRATION, 5));
+    WorkflowStub second = client.newUntypedWorkflowStub(Names.passWorkflowId(INTEGRATION, 5));
+    assertThat(second.describe().getTypedSearchAttributes().get(Names.CONFIG_VERSION)).isEqualTo(5L);
+    assertThat(second.describe().getStaticSummary()).startsWith("v2–v5 (4 changes coalesced)");
+    assertThat(passInput(client, Names.passWorkflowId(INTEGRATION, 5)).updateIds())
+        .containsExactly("u-2", "u-3", "u-4", "u-5");
   }
 
   @Test
@@ -298,7 +298,7 @@ class UpdateIntegrationWorkflowTest {
     ConnectCommand connect = connectCommand("conn-9", "cust-9");
     ConnectResult result = connected(connect, 1);
     when(store.commitChange(any())).thenReturn(commit("u-1", 1));
-    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 4));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(true, 1, 4));
     Gate firstBatch = new Gate();
     AtomicInteger batches = new AtomicInteger();
     when(steps.write(any()))
@@ -342,7 +342,7 @@ class UpdateIntegrationWorkflowTest {
     RepairCommand repair = new RepairCommand(INTEGRATION, "scan-1", 10, false);
     IntegrationRepair nothing = new IntegrationRepair(INTEGRATION, 4, java.util.Map.of(), 0, java.util.Map.of(), 2, null);
     when(store.commitChange(any())).thenReturn(commit("u-1", 1));
-    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 4));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(true, 1, 4));
     Gate firstBatch = new Gate();
     AtomicInteger batches = new AtomicInteger();
     when(steps.write(any())).thenAnswer(call -> {
@@ -367,7 +367,8 @@ class UpdateIntegrationWorkflowTest {
   /**
    * Commits a change, sends {@code update} while the first batch of its pass holds the lock (at {@code firstBatch}),
    * checks that the workflow task that accepted it ran its handler only as far as the lock (no Schedule write
-   * scheduled: only the pass's BeginPass; the commit ran locally), then lets the pass go on; the update's result.
+   * scheduled: the commit ran locally, and the pass's BeginPass is in the pass's own run), then lets the pass go on;
+   * the update's result.
    */
   private static <A, R> R duringTheFirstBatch(
       WorkflowClient client,
@@ -381,7 +382,8 @@ class UpdateIntegrationWorkflowTest {
     WorkflowUpdateHandle<R> pending =
         WorkflowClient.startUpdate(
             update, argument, UpdateOptions.newBuilder(resultClass).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build());
-    assertThat(scheduledActivities(client)).containsExactly("BeginPass");
+    assertThat(scheduledActivities(client)).isEmpty();
+    assertThat(scheduledActivities(client, Names.passWorkflowId(INTEGRATION, 1))).containsExactly("BeginPass");
     firstBatch.open();
     return pending.getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -391,7 +393,7 @@ class UpdateIntegrationWorkflowTest {
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
     int batches = 400; // about 2,400 events: past the workflow's history budget of 2,000
     when(store.commitChange(any())).thenReturn(commit("u-3", 3));
-    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 3, batches));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(true, 3, batches));
     List<BatchRequest> requests = Collections.synchronizedList(new ArrayList<>());
     when(steps.write(any()))
         .thenAnswer(call -> {
@@ -405,22 +407,28 @@ class UpdateIntegrationWorkflowTest {
     executor.change(change("u-3", null));
 
     verify(steps, timeout(20_000)).finish(INTEGRATION, 3);
-    verify(steps, times(1)).begin(INTEGRATION);
+    verify(steps, times(1)).begin(UpdateWorkflowFixtures.startOf(INTEGRATION));
     assertThat(requests).hasSize(batches);
     for (int i = 0; i < batches; i++) {
       assertThat(requests.get(i).afterConnectionId()).isEqualTo(i == 0 ? null : String.format("%04d", i - 1));
       assertThat(requests.get(i).appliedBefore()).isEqualTo(i);
     }
-    String firstRun = WorkflowStub.fromTyped(executor).getExecution().getRunId();
-    assertThat(client.fetchHistory(Names.updateWorkflowId(INTEGRATION), firstRun).getLastEvent()
-        .hasWorkflowExecutionContinuedAsNewEventAttributes()).isTrue();
+    // The pass's own run continued as new; the integration's workflow only waited for it.
+    String passId = Names.passWorkflowId(INTEGRATION, 3);
+    String firstRun = client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents().stream()
+        .filter(HistoryEvent::hasChildWorkflowExecutionStartedEventAttributes)
+        .map(e -> e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getRunId())
+        .findFirst().orElseThrow();
+    assertThat(client.fetchHistory(passId, firstRun).getLastEvent().hasWorkflowExecutionContinuedAsNewEventAttributes())
+        .isTrue();
+    assertThat(client.newUntypedWorkflowStub(passId).getResult(PassResult.class).batches()).isEqualTo(batches);
   }
 
   @Test
   void progressShowsTheNewestCommittedVersionDuringAPass(
       TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws InterruptedException {
     when(store.commitChange(any())).thenReturn(commit("u-1", 1), commit("u-2", 2));
-    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 1));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(true, 1, 1));
     Gate batch = new Gate();
     when(steps.write(any())).thenAnswer(call -> {
       batch.pass();
@@ -472,7 +480,7 @@ class UpdateIntegrationWorkflowTest {
               assertThat(f.getOriginalMessage()).isEqualTo("expected version 3 but it is 4");
               assertThat(f.getDetails().get(0, String.class)).isEqualTo("VERSION_MISMATCH");
             });
-    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 0, 0, 0, 0));
+    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 0, 0, null));
 
     // The run goes on and later ends idle, normally: getResult throws if the workflow failed.
     WorkflowStub.fromTyped(executor).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
@@ -547,7 +555,7 @@ class UpdateIntegrationWorkflowTest {
   void progressReportsThePhaseOfThePass(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)
       throws InterruptedException {
     when(store.commitChange(any())).thenReturn(commit("u-3", 3));
-    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 3, 5));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(true, 3, 5));
     Gate first = new Gate();
     Gate second = new Gate();
     AtomicInteger batches = new AtomicInteger();
@@ -565,19 +573,20 @@ class UpdateIntegrationWorkflowTest {
                   }
                 });
     UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
-    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 0, 0, 0, 0));
+    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 0, 0, null));
 
     executor.change(change("u-3", 2L));
     first.awaitEntered();
-    // The first batch begins the pass: its total is known once that batch is done.
-    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.PROPAGATING, 3, 3, 0, 0));
+    // The pass runs as a child workflow of its own, named by the version it was started for.
+    UpdateProgress passing = new UpdateProgress(UpdateProgress.PROPAGATING, 3, 3, Names.passWorkflowId(INTEGRATION, 3));
+    assertThat(executor.progress()).isEqualTo(passing);
     first.open();
     second.awaitEntered();
-    assertThat(executor.progress()).isEqualTo(new UpdateProgress(UpdateProgress.PROPAGATING, 3, 3, 5, 2));
+    assertThat(executor.progress()).isEqualTo(passing);
     second.open();
 
     assertThat(Eventually.value(WAIT, executor::progress, p -> p.phase().equals(UpdateProgress.IDLE)))
-        .isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 3, 3, 5, 5));
+        .isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 3, 3, null));
   }
 
   @Test
@@ -588,7 +597,7 @@ class UpdateIntegrationWorkflowTest {
       assertThat(Activity.getExecutionContext().getInfo().isLocal()).isTrue();
       return commit("u-1", 1);
     });
-    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(false, 0, 0));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(false, 0, 0));
     startWorker(env, worker);
     UpdateIntegrationWorkflow executor = executor(client, worker);
 
@@ -596,7 +605,7 @@ class UpdateIntegrationWorkflowTest {
         changeWithStart(executor, command, freshInput());
 
     assertThat(answer).isEqualTo(commit("u-1", 1));
-    verify(steps, timeout(WAIT.toMillis())).begin(INTEGRATION);
+    verify(steps, timeout(WAIT.toMillis())).begin(UpdateWorkflowFixtures.startOf(INTEGRATION));
     List<HistoryEvent> events = client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents();
     // Accepted and completed by the first workflow task: no activity round trip in between.
     List<EventType> upToCompletion = eventTypesUpTo(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
@@ -613,7 +622,7 @@ class UpdateIntegrationWorkflowTest {
   void aPassThatFitsInOnePageIsOneActivity(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)
       throws Exception {
     when(store.commitChange(any())).thenReturn(commit("u-1", 1));
-    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(true, 1, 2));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(true, 1, 2));
     when(steps.write(any())).thenReturn(batch("c2", true, 1, 2));
     UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
 
@@ -621,8 +630,9 @@ class UpdateIntegrationWorkflowTest {
 
     verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 1);
     assertThat(Eventually.value(WAIT, executor::progress, p -> p.phase().equals(UpdateProgress.IDLE)))
-        .isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 1, 1, 2, 2));
-    assertThat(scheduledActivities(client)).containsExactly("BeginPass"); // begun, written and finished in it
+        .isEqualTo(new UpdateProgress(UpdateProgress.IDLE, 1, 1, null));
+    // begun, written and finished in it, in the pass's own run
+    assertThat(scheduledActivities(client, Names.passWorkflowId(INTEGRATION, 1))).containsExactly("BeginPass");
   }
 
   @Test
@@ -641,7 +651,7 @@ class UpdateIntegrationWorkflowTest {
       }
       return commit("u-1", 1);
     });
-    when(steps.begin(INTEGRATION)).thenReturn(new FanOutStart(false, 0, 0));
+    when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(false, 0, 0));
     UpdateIntegrationWorkflow executor = startExecutor(env, client, worker);
 
     assertThat(executor.change(command)).isEqualTo(commit("u-1", 1));
@@ -675,9 +685,21 @@ class UpdateIntegrationWorkflowTest {
     return types;
   }
 
-  /** The activity types the run has scheduled so far, in order. */
+  /** The activity types the integration's workflow has scheduled so far, in order. */
   private static List<String> scheduledActivities(WorkflowClient client) {
-    return client.fetchHistory(Names.updateWorkflowId(INTEGRATION)).getEvents().stream()
+    return scheduledActivities(client, Names.updateWorkflowId(INTEGRATION));
+  }
+
+  /** The input a pass was started with, from its first event. */
+  private static PassInput passInput(WorkflowClient client, String passId) {
+    HistoryEvent started = client.fetchHistory(passId).getEvents().get(0);
+    return DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
+        java.util.Optional.of(started.getWorkflowExecutionStartedEventAttributes().getInput()), PassInput.class, PassInput.class);
+  }
+
+  /** The activity types a workflow's newest run has scheduled so far, in order. */
+  private static List<String> scheduledActivities(WorkflowClient client, String workflowId) {
+    return client.fetchHistory(workflowId).getEvents().stream()
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
         .map(HistoryEvent::getActivityTaskScheduledEventAttributes)
         .map(a -> a.getActivityType().getName())

@@ -46,16 +46,21 @@ final class UpdateWorkflowFixtures {
 
   /**
    * A ScheduleActivities mock whose {@code beginPass} and {@code continuePass} compose the mocked {@code steps}
-   * as the real activities do ({@link ScheduleActivitiesImpl#beginPass(String, PassSteps)}): tests stub and verify
+   * as the real activities do ({@link ScheduleActivitiesImpl#beginPass(PassStart, PassSteps)}): tests stub and verify
    * the steps.
    */
   static ScheduleActivities schedulesMock(PassSteps steps) {
     ScheduleActivities schedules = mock(ScheduleActivities.class, withSettings().withoutAnnotations());
-    when(schedules.beginPass(anyString()))
+    when(schedules.beginPass(any()))
         .thenAnswer(call -> ScheduleActivitiesImpl.beginPass(call.getArgument(0), steps));
     when(schedules.continuePass(any(), anyLong()))
         .thenAnswer(call -> ScheduleActivitiesImpl.continuePass(call.getArgument(0), call.getArgument(1), steps));
     return schedules;
+  }
+
+  /** Matches the start of a pass of {@code integrationId}, whichever run carries it. */
+  static PassStart startOf(String integrationId) {
+    return org.mockito.ArgumentMatchers.argThat(s -> s != null && s.integrationId().equals(integrationId));
   }
 
   /** Every commit on the {@code store} mock is the next version: 1, 2, 3…; the counter holds the newest. */
@@ -68,7 +73,7 @@ final class UpdateWorkflowFixtures {
 
   /** Each pass carries the newest committed version to one connection, in one page; {@code onBegin} runs as it begins. */
   static void onePagePasses(PassSteps steps, AtomicLong committed, Runnable onBegin) {
-    when(steps.begin(INTEGRATION)).thenAnswer(call -> {
+    when(steps.begin(startOf(INTEGRATION))).thenAnswer(call -> {
       onBegin.run();
       return new FanOutStart(true, committed.get(), 1);
     });
@@ -78,7 +83,7 @@ final class UpdateWorkflowFixtures {
   /** The workflow's workflow type with the search attributes its code and its callers set. */
   static TestWorkflowExtension.Builder extension() {
     return TestWorkflowExtension.newBuilder()
-        .registerWorkflowImplementationTypes(UpdateIntegrationWorkflowImpl.class)
+        .registerWorkflowImplementationTypes(UpdateWorkflows.TYPES.toArray(Class<?>[]::new))
         .registerSearchAttribute(Names.INTEGRATION_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute(Names.CONFIG_VERSION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT)
         .setInitialTime(T0)
@@ -140,11 +145,11 @@ final class UpdateWorkflowFixtures {
   }
 
   static BatchResult batch(String lastConnectionId, boolean done, long version, int processed) {
-    return new BatchResult(lastConnectionId, done, version, processed, processed, 0, List.of());
+    return new BatchResult(lastConnectionId, done, version, processed, processed, 0, 0, List.of(), List.of());
   }
 
   static BatchResult deleted(int processed, boolean done) {
-    return new BatchResult(null, done, 0, processed, 0, 0, List.of());
+    return new BatchResult(null, done, 0, processed, 0, 0, 0, List.of(), List.of());
   }
 
   static ConnectCommand connectCommand(String connectionId, String customerId) {

@@ -295,8 +295,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private static void signal(Functions.Proc send) {
     try {
       send.apply();
-    } catch (SignalExternalWorkflowException | ChildWorkflowFailure ended) {
-      // its result is on its way to runPass
+    } catch (ApplicationFailure | SignalExternalWorkflowException | ChildWorkflowFailure ended) {
+      // NOT_FOUND: it has completed, and its result is on its way to runPass
     }
   }
 

@@ -58,16 +58,21 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Determinism of {@link UpdateIntegrationWorkflowImpl}. One representative run: a change committed by a local
- * activity and its two-page pass, a connect, a disconnect, a drift repair, a change whose local commit keeps failing
- * and goes to the regular activity (its pass waits out the pass interval and finds one page), a refused change,
- * then a delete that ends the run. It is recorded in {@code src/test/resources/histories/update-integration.json};
- * the run recorded now and that history must both replay. Record it again with
- * {@code -Dsyncplane.recordHistories=true} when the workflow changes (docs/versioning.md).
+ * Determinism of {@link UpdateIntegrationWorkflowImpl} and of its update runs ({@link PassWorkflowImpl},
+ * {@link RepairWorkflowImpl}, {@link DeleteWorkflowImpl}). One representative run: a change committed by a local
+ * activity and its two-page pass, whose second page fails once and is retried after a timer; a connect, a disconnect,
+ * a drift repair, a change whose local commit keeps failing and goes to the regular activity (its pass waits out the
+ * pass interval and finds one page), a refused change, then a delete that ends the run. Its histories (the
+ * integration's workflow, the first pass, the repair and the delete) are recorded in
+ * {@code src/test/resources/histories/}; the runs recorded now and those histories must all replay. Record them again
+ * with {@code -Dsyncplane.recordHistories=true} when a workflow changes (docs/versioning.md).
  */
 @Timeout(60)
 class UpdateIntegrationWorkflowReplayTest {
   static final String COMMITTED_HISTORY = "histories/update-integration.json";
+  static final String PASS_HISTORY = "histories/update-pass.json";
+  static final String REPAIR_HISTORY = "histories/update-repair.json";
+  static final String DELETE_HISTORY = "histories/update-delete.json";
   /** Longer than the first pass, the connect, the disconnect, the repair and the local commit's 2 s of failing. */
   static final Duration PASS_INTERVAL = Duration.ofSeconds(5);
 
@@ -77,17 +82,34 @@ class UpdateIntegrationWorkflowReplayTest {
   @Test
   void aRecordedRunReplaysAndHasTheCurrentShape(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)
       throws Exception {
-    WorkflowExecutionHistory history = recordRepresentativeRun(env, client, worker);
+    recordRepresentativeRun(env, client, worker);
+    WorkflowExecutionHistory integration = client.fetchHistory(Names.updateWorkflowId(INTEGRATION));
+    WorkflowExecutionHistory pass = client.fetchHistory(Names.passWorkflowId(INTEGRATION, 1));
+    WorkflowExecutionHistory repair = client.fetchHistory(Names.repairWorkflowId(INTEGRATION, "scan-1"));
+    WorkflowExecutionHistory delete = client.fetchHistory(Names.deleteWorkflowId(INTEGRATION));
 
-    WorkflowReplayer.replayWorkflowExecution(history, UpdateIntegrationWorkflowImpl.class);
-    assertCurrentShape(history);
-    Histories.recordIfAsked(history, COMMITTED_HISTORY);
+    WorkflowReplayer.replayWorkflowExecution(integration, UpdateIntegrationWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(pass, PassWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(repair, RepairWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(delete, DeleteWorkflowImpl.class);
+    assertCurrentShape(integration, pass, repair, delete);
+    Histories.recordIfAsked(integration, COMMITTED_HISTORY);
+    Histories.recordIfAsked(pass, PASS_HISTORY);
+    Histories.recordIfAsked(repair, REPAIR_HISTORY);
+    Histories.recordIfAsked(delete, DELETE_HISTORY);
   }
 
   @Test
-  void theCommittedHistoryReplaysAndHasTheCurrentShape() throws Exception {
+  void theCommittedHistoriesReplayAndHaveTheCurrentShape() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(COMMITTED_HISTORY, UpdateIntegrationWorkflowImpl.class);
-    assertCurrentShape(Histories.fromResource(COMMITTED_HISTORY));
+    WorkflowReplayer.replayWorkflowExecutionFromResource(PASS_HISTORY, PassWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecutionFromResource(REPAIR_HISTORY, RepairWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecutionFromResource(DELETE_HISTORY, DeleteWorkflowImpl.class);
+    assertCurrentShape(
+        Histories.fromResource(COMMITTED_HISTORY),
+        Histories.fromResource(PASS_HISTORY),
+        Histories.fromResource(REPAIR_HISTORY),
+        Histories.fromResource(DELETE_HISTORY));
   }
 
   @Test
@@ -112,39 +134,36 @@ class UpdateIntegrationWorkflowReplayTest {
   }
 
   /**
-   * What the run must look like: no version markers; the commits and the delete's begin as local activities, with
-   * the one commit that kept failing as the regular activity; each pass begins with one activity and its last page
-   * finishes it (BeginPass twice, ContinuePass once for the two-page pass); the pass interval waited out; the
-   * workflow's ConfigVersion written once per pass that carries a newer version, in the task that begins the pass;
-   * and every idle timer cancelled or fired, none left behind.
+   * What the runs must look like. The integration's workflow: no version markers; the commits and the delete's begin
+   * as local activities, with the one commit that kept failing as the regular activity; no pass activity of its own
+   * but two pass children, one repair child and one delete child; the pass interval waited out on a timer that says
+   * so; and every idle timer cancelled or fired, none left behind. The first pass: begun by one activity, its second
+   * page failed once, was retried after a timer, and its result lists the failure. The repair: one activity. The
+   * delete: a batch per page and the final database write.
    */
-  private static void assertCurrentShape(WorkflowExecutionHistory history) {
-    List<HistoryEvent> events = history.getEvents();
+  private static void assertCurrentShape(
+      WorkflowExecutionHistory integration,
+      WorkflowExecutionHistory pass,
+      WorkflowExecutionHistory repair,
+      WorkflowExecutionHistory delete) {
+    List<HistoryEvent> events = integration.getEvents();
     assertThat(markers(events, "Version")).isEmpty();
     assertThat(markers(events, "LocalActivity")).hasSizeGreaterThanOrEqualTo(3); // 2 commits (1 refused), beginDelete
     assertThat(activities(events, "CommitChange")).isEqualTo(1);
-    assertThat(activities(events, "BeginPass")).isEqualTo(2);
-    assertThat(activities(events, "ContinuePass")).isEqualTo(1);
-    assertThat(activities(events, "Repair")).isEqualTo(1);
-    assertThat(activities(events, "DeleteBatch")).isEqualTo(2);
+    assertThat(activities(events, "BeginPass")).isZero();
+    assertThat(activities(events, "Connect")).isEqualTo(1);
+    assertThat(events.stream().filter(HistoryEvent::hasStartChildWorkflowExecutionInitiatedEventAttributes)
+            .map(e -> e.getStartChildWorkflowExecutionInitiatedEventAttributes().getWorkflowId()))
+        .containsExactly(
+            Names.passWorkflowId(INTEGRATION, 1),
+            Names.repairWorkflowId(INTEGRATION, "scan-1"),
+            Names.passWorkflowId(INTEGRATION, 2),
+            Names.deleteWorkflowId(INTEGRATION));
     assertThat(events.stream().filter(HistoryEvent::hasTimerStartedEventAttributes)
-            .map(e -> e.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds())
-            .filter(s -> s < 60)) // the idle timeout's timers are 60 s
-        .as("the second pass waited out the pass interval")
-        .isNotEmpty();
-
-    List<Long> upserted = events.stream().filter(HistoryEvent::hasUpsertWorkflowSearchAttributesEventAttributes)
-        .map(e -> e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes().getIndexedFieldsMap()
-            .get(Names.CONFIG_VERSION.getName()))
-        .map(p -> DefaultDataConverter.STANDARD_INSTANCE.fromPayload(p, Long.class, Long.class))
-        .toList();
-    assertThat(upserted).containsExactly(1L, 2L);
-    for (int i = 0; i < events.size(); i++) {
-      if (events.get(i).hasUpsertWorkflowSearchAttributesEventAttributes()) {
-        assertThat(sameTask(events, i)).anyMatch(e -> e.hasActivityTaskScheduledEventAttributes()
-            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("BeginPass"));
-      }
-    }
+            .filter(e -> e.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds() < 60)
+            .map(e -> summary(e)))
+        .as("the second pass waited out the pass interval, and its timer says so")
+        .anyMatch(s -> s.startsWith("waiting ") && s.endsWith(" to coalesce changes"));
     Set<String> idle = new HashSet<>();
     for (HistoryEvent e : events) {
       if (e.hasTimerStartedEventAttributes() && e.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds() >= 60) {
@@ -156,24 +175,32 @@ class UpdateIntegrationWorkflowReplayTest {
       }
     }
     assertThat(idle).as("idle timers neither cancelled nor fired").isEmpty();
+
+    List<HistoryEvent> passEvents = pass.getEvents();
+    assertThat(activities(passEvents, "BeginPass")).isEqualTo(1);
+    assertThat(activities(passEvents, "ContinuePass")).isEqualTo(2);
+    assertThat(passEvents.stream().filter(HistoryEvent::hasTimerStartedEventAttributes).map(e -> summary(e)))
+        .singleElement().asString().startsWith("retry batch 2 in 1 s: ");
+    PassResult result = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
+        java.util.Optional.of(pass.getLastEvent().getWorkflowExecutionCompletedEventAttributes().getResult()),
+        PassResult.class, PassResult.class);
+    assertThat(result.failedAttempts()).isEqualTo(1);
+    assertThat(result.failures()).singleElement().satisfies(f -> assertThat(f.batch()).isEqualTo(2));
+    assertThat(result.batches()).isEqualTo(2);
+
+    assertThat(activities(repair.getEvents(), "Repair")).isEqualTo(1);
+    assertThat(activities(delete.getEvents(), "DeleteBatch")).isEqualTo(2);
+    assertThat(activities(delete.getEvents(), "FinishDelete")).isEqualTo(1);
   }
 
-  /** The commands of the workflow task whose completion precedes event {@code i}. */
-  private static List<HistoryEvent> sameTask(List<HistoryEvent> events, int i) {
-    int from = i;
-    while (from > 0 && !events.get(from - 1).hasWorkflowTaskCompletedEventAttributes()) {
-      from--;
-    }
-    int to = i;
-    while (to < events.size() && !events.get(to).hasWorkflowTaskScheduledEventAttributes()
-        && !events.get(to).hasWorkflowTaskCompletedEventAttributes()) {
-      to++;
-    }
-    return events.subList(from, to);
+  /** The summary a timer's user metadata carries. */
+  private static String summary(HistoryEvent timerStarted) {
+    return DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+        timerStarted.getUserMetadata().getSummary(), String.class, String.class);
   }
 
-  private static WorkflowExecutionHistory recordRepresentativeRun(
-      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) throws Exception {
+  private static void recordRepresentativeRun(TestWorkflowEnvironment env, WorkflowClient client, Worker worker)
+      throws Exception {
     StoreActivities store = mock(StoreActivities.class, withSettings().withoutAnnotations());
     PassSteps steps = mock(PassSteps.class);
     ScheduleActivities schedules = schedulesMock(steps);
@@ -197,7 +224,10 @@ class UpdateIntegrationWorkflowReplayTest {
     when(store.commitChange(stale))
         .thenThrow(ApplicationFailure.newNonRetryableFailure("at version 2, not 0", StoreActivities.REFUSED, "VERSION_MISMATCH"));
     when(steps.begin(UpdateWorkflowFixtures.startOf(INTEGRATION))).thenReturn(new FanOutStart(true, 1, 2), new FanOutStart(true, 2, 1));
-    when(steps.write(any())).thenReturn(batch("conn-1", false, 1, 1), batch("conn-2", true, 1, 1), batch("conn-2", true, 2, 1));
+    when(steps.write(any()))
+        .thenReturn(batch("conn-1", false, 1, 1))
+        .thenThrow(new IllegalStateException("database unavailable"))
+        .thenReturn(batch("conn-2", true, 1, 1), batch("conn-2", true, 2, 1));
     when(schedules.connect(connect)).thenReturn(connected(connect, 1));
     when(schedules.disconnect(disconnect)).thenReturn(true);
     when(schedules.repair(any())).thenReturn(repaired);
@@ -211,7 +241,7 @@ class UpdateIntegrationWorkflowReplayTest {
         changeWithStart(workflow, first, freshInput(PASS_INTERVAL.toMillis(), 2 * PASS_INTERVAL.toMillis()));
     assertThat(commit.integration().version()).isEqualTo(1);
     verify(steps, timeout(WAIT.toMillis())).finish(INTEGRATION, 1);
-    assertThat(workflow.connect(connect).created()).isTrue();
+    assertThat(workflow.connect(connect).created()).isTrue(); // while the pass ends: the pass is asked to yield
     assertThat(workflow.disconnect(disconnect)).isTrue();
     assertThat(workflow.repair(repair)).isEqualTo(repaired);
     assertThat(workflow.change(dbDown).integration().version()).isEqualTo(2);
@@ -221,6 +251,5 @@ class UpdateIntegrationWorkflowReplayTest {
     assertThat(workflow.delete(delete)).isEqualTo(deleting);
     WorkflowStub.fromTyped(workflow).getResult(WAIT.toMillis(), TimeUnit.MILLISECONDS, Void.class);
     verify(store).finishDelete(delete);
-    return client.fetchHistory(Names.updateWorkflowId(INTEGRATION));
   }
 }

@@ -2,6 +2,7 @@ package dev.syncplane.bench;
 
 import com.google.protobuf.util.Timestamps;
 import dev.syncplane.support.ServiceHarness;
+import dev.syncplane.support.UpdateRunHistories;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The activities of a workflow's current run as its history records them (the server's clock, the same
+ * The activities of an integration's passes (its workflow's child runs) as their histories record them (the server's clock, the same
  * machine's as the bench's): what each phase's time went to, for the log and the README's "what limits
  * each figure".
  */
@@ -26,8 +27,17 @@ record ActivityTimeline(List<Span> spans) {
     }
   }
 
+  /** The activities of the integration's update runs under way at or begun after {@code epochMillis}. */
+  static ActivityTimeline ofPasses(String integrationId, long epochMillis) {
+    return of(UpdateRunHistories.eventsSince(integrationId, epochMillis)).since(epochMillis);
+  }
+
+  /** The activities of a workflow's current run. */
   static ActivityTimeline of(String workflowId) {
-    List<HistoryEvent> events = ServiceHarness.workflows().fetchHistory(workflowId).getEvents();
+    return of(ServiceHarness.workflows().fetchHistory(workflowId).getEvents());
+  }
+
+  static ActivityTimeline of(List<HistoryEvent> events) {
     Map<Long, long[]> times = new LinkedHashMap<>(); // scheduled event id -> scheduled, started, closed
     Map<Long, String> types = new LinkedHashMap<>();
     for (HistoryEvent e : events) {
@@ -36,17 +46,21 @@ record ActivityTimeline(List<Span> spans) {
         types.put(e.getEventId(), e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
         times.put(e.getEventId(), new long[] {at, 0, 0});
       } else if (e.hasActivityTaskStartedEventAttributes()) {
-        times.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId())[1] = at;
+        times.computeIfAbsent(e.getActivityTaskStartedEventAttributes().getScheduledEventId(), k -> new long[3])[1] = at;
       } else if (e.hasActivityTaskCompletedEventAttributes()) {
-        times.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())[2] = at;
+        times.computeIfAbsent(e.getActivityTaskCompletedEventAttributes().getScheduledEventId(), k -> new long[3])[2] = at;
       } else if (e.hasActivityTaskFailedEventAttributes()) {
-        times.get(e.getActivityTaskFailedEventAttributes().getScheduledEventId())[2] = at;
+        times.computeIfAbsent(e.getActivityTaskFailedEventAttributes().getScheduledEventId(), k -> new long[3])[2] = at;
       } else if (e.hasActivityTaskTimedOutEventAttributes()) {
-        times.get(e.getActivityTaskTimedOutEventAttributes().getScheduledEventId())[2] = at;
+        times.computeIfAbsent(e.getActivityTaskTimedOutEventAttributes().getScheduledEventId(), k -> new long[3])[2] = at;
       }
     }
     List<Span> spans = new ArrayList<>();
-    times.forEach((id, t) -> spans.add(new Span(types.get(id), t[0], t[1], t[2])));
+    times.forEach((id, t) -> {
+      if (types.containsKey(id)) {
+        spans.add(new Span(types.get(id), t[0], t[1], t[2]));
+      }
+    });
     return new ActivityTimeline(spans);
   }
 

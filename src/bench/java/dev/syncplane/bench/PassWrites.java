@@ -2,8 +2,7 @@ package dev.syncplane.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.util.Timestamps;
-import dev.syncplane.support.ServiceHarness;
+import dev.syncplane.support.UpdateRunHistories;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.io.IOException;
@@ -12,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The Schedule writes of an integration's passes, read from its workflow's history (current run): the passes begun
+ * The Schedule writes of an integration's passes, read from their runs' histories: the passes begun
  * since a moment, and the sum of their batches' {@code BatchResult.updated} and {@code created}. Each pass writes a
  * Schedule at most once, so the passes are a bound on how often any one Schedule was rewritten, and the sum over N is
  * the mean.
@@ -25,12 +24,12 @@ record PassWrites(int passes, long updated, long created) {
   }
 
   /** The BeginPass and ContinuePass activities scheduled at or after {@code epochMillis}, and what they wrote. */
-  static PassWrites since(String workflowId, long epochMillis) {
+  static PassWrites since(String integrationId, long epochMillis) {
     Map<Long, String> types = new HashMap<>();
     int passes = 0;
     long updated = 0, created = 0;
-    for (HistoryEvent e : ServiceHarness.workflows().fetchHistory(workflowId).getEvents()) {
-      if (e.hasActivityTaskScheduledEventAttributes() && Timestamps.toMillis(e.getEventTime()) >= epochMillis) {
+    for (HistoryEvent e : UpdateRunHistories.eventsSince(integrationId, epochMillis)) {
+      if (e.hasActivityTaskScheduledEventAttributes()) {
         String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
         types.put(e.getEventId(), type);
         passes += type.equals("BeginPass") ? 1 : 0;
@@ -40,7 +39,7 @@ record PassWrites(int passes, long updated, long created) {
           JsonNode result = json(e.getActivityTaskCompletedEventAttributes().getResult().getPayloads(0));
           JsonNode batch = type.equals("BeginPass") ? result.path("batch") : result;
           updated += batch.path("updated").asLong();
-          created += batch.path("created").size();
+          created += batch.path("createdCount").asLong();
         }
       }
     }

@@ -71,7 +71,7 @@ final class Propagation {
             syncplane.add(Bench.seconds(applied - put.sentNanos()));
             lastSeen = fleet.awaitListedAt(id, put.version(), n, listPatience);
             syncplaneListed.add(Bench.seconds(lastSeen - put.sentNanos()));
-            pass = ActivityTimeline.of(Names.updateWorkflowId(id)).since(sentAt).describe(sentAt);
+            pass = ActivityTimeline.ofPasses(id, sentAt).describe(sentAt);
           }
         }
         Bench.log(id + " rep " + rep + " (" + (floorFirst ? "floor" : "syncplane") + " first): floor " + fmt(floor.get(rep))
@@ -141,8 +141,8 @@ final class Propagation {
     double sendSeconds = Bench.seconds(last.answeredNanos() - start);
     double applied = Bench.seconds(fleet.awaitApplied(id, last.updateId(), patience) - last.sentNanos());
     double listed = Bench.seconds(fleet.awaitListedAt(id, last.version(), n, listPatience) - last.sentNanos());
-    PassWrites writes = PassWrites.since(Names.updateWorkflowId(id), sentAt);
-    String pass = ActivityTimeline.of(Names.updateWorkflowId(id)).since(sentAt).describe(sentAt);
+    PassWrites writes = PassWrites.since(id, sentAt);
+    String pass = ActivityTimeline.ofPasses(id, sentAt).describe(sentAt);
     Bench.log(id + ": burst of " + BURST + " PUTs answered within " + fmt(sendSeconds) + " s; " + writes.passes() + " passes, "
         + writes.writes() + " Schedule writes (" + writes.created() + " creates); the last change applied after "
         + fmt(applied) + " s, listed after " + fmt(listed) + " s; passes, ms after the first PUT: " + pass);

@@ -74,7 +74,10 @@ final class Scale {
     throw new IllegalStateException("no VmHWM in /proc/" + pid + "/status");
   }
 
-  /** The longest history among every run (continue-as-new included) of the integration's executor. */
+  /**
+   * The longest history among every run (continue-as-new included) of the integration's workflow and of its update
+   * runs (the passes).
+   */
   static long largestHistory(Bench b, String integrationId) {
     long largest = 0;
     com.google.protobuf.ByteString token = com.google.protobuf.ByteString.EMPTY;
@@ -82,7 +85,8 @@ final class Scale {
       ListWorkflowExecutionsResponse page = ServiceHarness.stubs().blockingStub().listWorkflowExecutions(
           ListWorkflowExecutionsRequest.newBuilder()
               .setNamespace("default")
-              .setQuery("WorkflowId = '" + Names.updateWorkflowId(integrationId) + "'")
+              .setQuery("WorkflowId = '" + Names.updateWorkflowId(integrationId) + "' OR ("
+                  + Names.updateRunsQuery(integrationId) + ")")
               .setNextPageToken(token)
               .build());
       for (WorkflowExecutionInfo info : page.getExecutionsList()) {

@@ -12,6 +12,7 @@ import dev.syncplane.support.Api.Response;
 import dev.syncplane.support.Eventually;
 import dev.syncplane.support.Integrations;
 import dev.syncplane.support.ServiceHarness;
+import dev.syncplane.support.UpdateRunHistories;
 import dev.syncplane.temporal.Names;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -121,13 +122,13 @@ class IntegrationStatusEndToEndTest {
   }
 
   /**
-   * The PUT's pass over 60 connections in pages of 5: BeginPass and 11 ContinuePass, the last of which finished it.
+   * The PUT's pass (a child run of its own) over 60 connections in pages of 5: BeginPass and 11 ContinuePass, the
+   * last of which finished it.
    * No empty 13th batch after the last full page, no FinishFanOut of its own.
    */
   private static void assertPassTookOneActivityPerPage(String id, long sinceEpochMillis) {
-    List<String> activities = ServiceHarness.workflows().fetchHistory(Names.updateWorkflowId(id)).getEvents().stream()
+    List<String> activities = UpdateRunHistories.eventsSince(id, sinceEpochMillis).stream()
         .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
-        .filter(e -> Timestamps.toMillis(e.getEventTime()) >= sinceEpochMillis)
         .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
         .toList();
     List<String> expected = new ArrayList<>(List.of("BeginPass"));

@@ -361,13 +361,28 @@ class TwoReplicasTest {
     return com.google.common.base.Throwables.getRootCause(e);
   }
 
-  /** The pid in the identity ({@code pid@host}) of the worker running the integration's Schedule batch, if any. */
+  /**
+   * The pid in the identity ({@code pid@host}) of the worker running the integration's Schedule batch, if any: a
+   * pending activity of the pass under way, a child run of the integration's workflow.
+   */
   private static Optional<Long> fanOutWorkerPid(String integrationId) {
-    var described = ServiceHarness.stubs().blockingStub().describeWorkflowExecution(
-        DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace("default")
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(Names.updateWorkflowId(integrationId)))
-            .build());
+    var parent = describe(WorkflowExecution.newBuilder().setWorkflowId(Names.updateWorkflowId(integrationId)).build());
+    for (var child : parent.getPendingChildrenList()) {
+      Optional<Long> pid = batchWorkerPid(describe(
+          WorkflowExecution.newBuilder().setWorkflowId(child.getWorkflowId()).setRunId(child.getRunId()).build()));
+      if (pid.isPresent()) {
+        return pid;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse describe(WorkflowExecution run) {
+    return ServiceHarness.stubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default").setExecution(run).build());
+  }
+
+  private static Optional<Long> batchWorkerPid(io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse described) {
     for (PendingActivityInfo a : described.getPendingActivitiesList()) {
       String type = a.getActivityType().getName();
       if ((type.equals("BeginPass") || type.equals("ContinuePass")) && a.getLastWorkerIdentity().contains("@")) {

@@ -90,3 +90,7 @@ CREATE TABLE schedule_rpc_ledger (
   namespace    text   PRIMARY KEY,
   next_free_us bigint NOT NULL
 );
+
+--changeset syncplane:6
+--comment: an update run links to the run that carries it (its pass, or its delete); a delete links to its workflow id alone, whose newest run is the delete
+ALTER TABLE update_runs ALTER COLUMN run_id DROP NOT NULL;

@@ -35,6 +35,7 @@ import dev.syncplane.service.UpdateSender;
 import dev.syncplane.service.IntegrationRules;
 import dev.syncplane.service.IntegrationService;
 import dev.syncplane.service.StatusService;
+import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.TemporalFactory;
 import dev.syncplane.temporal.TemporalWorkers;
 import dev.syncplane.temporal.drift.DriftActivitiesImpl;
@@ -207,7 +208,8 @@ public class SyncplaneApplication extends Application<SyncplaneConfiguration> {
     env.jersey()
         .register(
             new IntegrationStatusResource(
-                new StatusService(integrations, connections, updates, gateway, drift.pageSize, integrationService::view)));
+                new StatusService(integrations, connections, updates, gateway, drift.pageSize, integrationService::view,
+                    id -> temporal.workflowListUiUrl(Names.updateRunsQuery(id)))));
     env.jersey()
         .register(
             new DriftRepairResource(

@@ -6,9 +6,15 @@ package dev.syncplane.api;
  *
  * @param inSync every connection's Schedule carries the desired config
  * @param activeUpdate the newest change still propagating, or null
+ * @param updateRunsUiUrl the Temporal UI's list of this integration's update runs (its passes, drift repairs, delete)
  */
 public record IntegrationStatus(
-    String integrationId, long desiredVersion, boolean inSync, ScheduleCounts schedules, UpdateView activeUpdate) {
+    String integrationId,
+    long desiredVersion,
+    boolean inSync,
+    ScheduleCounts schedules,
+    UpdateView activeUpdate,
+    String updateRunsUiUrl) {
 
   /**
    * @param total connections in the DB (each must have one Schedule)

@@ -31,7 +31,7 @@ public class OutOfSyncCommand extends ConfiguredCommand<SyncplaneConfiguration> 
       throws Exception {
     try (CliServices s = new CliServices(config)) {
       int pageSize = config.driftRepair.pageSize;
-      StatusService status = new StatusService(s.integrations, s.connections, s.updates, s.gateway, pageSize, u -> null);
+      StatusService status = new StatusService(s.integrations, s.connections, s.updates, s.gateway, pageSize, u -> null, id -> null);
       int outOfSync = 0;
       String after = null;
       List<Integration> page;

@@ -39,6 +39,7 @@ public class StatusService {
   private final ScheduleGateway gateway;
   private final int pageSize;
   private final Function<UpdateRun, UpdateView> views;
+  private final Function<String, String> updateRunsUiUrl;
 
   public StatusService(
       IntegrationDao integrations,
@@ -46,13 +47,15 @@ public class StatusService {
       UpdateRunDao updates,
       ScheduleGateway gateway,
       int pageSize,
-      Function<UpdateRun, UpdateView> views) {
+      Function<UpdateRun, UpdateView> views,
+      Function<String, String> updateRunsUiUrl) {
     this.integrations = integrations;
     this.connections = connections;
     this.updates = updates;
     this.gateway = gateway;
     this.pageSize = pageSize;
     this.views = views;
+    this.updateRunsUiUrl = updateRunsUiUrl;
   }
 
   public IntegrationStatus status(String id) {
@@ -67,7 +70,8 @@ public class StatusService {
     }
     Optional<UpdateRun> active = updates.active(id);
     return new IntegrationStatus(
-        id, integration.version(), counts.inSync() == counts.total(), counts, active.map(views).orElse(null));
+        id, integration.version(), counts.inSync() == counts.total(), counts, active.map(views).orElse(null),
+        updateRunsUiUrl.apply(id));
   }
 
   /** Compares every connection of {@code integration} with its listed Schedule. */

@@ -117,6 +117,12 @@ public final class Names {
     return base + "/namespaces/" + namespace + "/workflows/" + encode(workflowId) + run + "/history";
   }
 
+  /** A link to the Temporal UI's list of the workflows that match {@code query}. */
+  public static String workflowListUiUrl(String uiBaseUrl, String namespace, String query) {
+    String base = uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;
+    return base + "/namespaces/" + namespace + "/workflows?query=" + encode(query);
+  }
+
   /** A deep link to one Schedule in the Temporal UI. */
   public static String scheduleUiUrl(String uiBaseUrl, String namespace, String scheduleId) {
     String base = uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;

@@ -138,6 +138,10 @@ public class TemporalFactory {
     return Names.workflowUiUrl(uiUrl, namespace, workflowId, runId);
   }
 
+  public String workflowListUiUrl(String query) {
+    return Names.workflowListUiUrl(uiUrl, namespace, query);
+  }
+
   public String scheduleUiUrl(String scheduleId) {
     return Names.scheduleUiUrl(uiUrl, namespace, scheduleId);
   }

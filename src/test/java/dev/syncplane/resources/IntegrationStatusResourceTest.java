@@ -58,7 +58,7 @@ class IntegrationStatusResourceTest {
   private final ScheduleGateway gateway = mock(ScheduleGateway.class);
 
   final ResourceExtension resources = ApiResources.extension(new IntegrationStatusResource(
-      new StatusService(integrations, connections, updates, gateway, PAGE_SIZE, views()::view)));
+      new StatusService(integrations, connections, updates, gateway, PAGE_SIZE, views()::view, id -> "http://ui/runs/" + id)));
 
   private IntegrationService views() {
     return new IntegrationService(integrations, updates, null, mock(UpdateSender.class), ApiResources.temporal(),

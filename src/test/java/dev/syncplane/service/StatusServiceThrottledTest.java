@@ -73,7 +73,7 @@ class StatusServiceThrottledTest {
     Jdbi jdbi = TestPostgres.jdbi();
     return new StatusService(
         jdbi.onDemand(IntegrationDao.class), jdbi.onDemand(ConnectionDao.class), jdbi.onDemand(UpdateRunDao.class),
-        gateway, 2, run -> null); // pages of 2: the refusal lands on a later page
+        gateway, 2, run -> null, id -> null); // pages of 2: the refusal lands on a later page
   }
 
   private String converged(String prefix, int connections) {

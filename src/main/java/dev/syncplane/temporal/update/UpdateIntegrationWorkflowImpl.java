@@ -238,12 +238,12 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     if (!awaitPassInterval()) {
       return; // a delete arrived meanwhile: it supersedes the pass
     }
-    PassInput input =
-        new PassInput(integrationId, lastCommittedVersion, List.copyOf(pendingChanges), changesLeftOut, null, null);
-    String id = Names.passWorkflowId(integrationId, input.version());
     try {
       mainLoopWrite(() -> {
-        // Taken once the lock is held: what commits from now on needs another pass.
+        // Taken once the lock is held: what commits from now on needs another pass, and is listed by it.
+        PassInput input =
+            new PassInput(integrationId, lastCommittedVersion, List.copyOf(pendingChanges), changesLeftOut, null, null);
+        String id = Names.passWorkflowId(integrationId, input.version());
         pendingChanges.clear();
         changesLeftOut = 0;
         fanOutPending = false;

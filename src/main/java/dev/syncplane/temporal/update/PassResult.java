@@ -75,6 +75,9 @@ public record PassResult(
 
   /** The UI's current details while the pass runs. */
   String progress() {
+    if (batches == 0 && failedAttempts == 0) {
+      return "v" + version + ": beginning";
+    }
     String s = "v" + version + ": " + (applied() + skippedByFence) + " of " + total + " Schedules done (" + updated
         + " updated, " + created + " created, " + unchanged + " unchanged, " + skippedByFence + " left to a newer pass)";
     return failedAttempts == 0 ? s : s + "; " + failedAttempts + " failed attempts, last: " + failures.get(failures.size() - 1);

@@ -81,8 +81,7 @@ class UpdateRunsInTemporalTest {
     assertThat(decode(run.get("temporalUiUrl").asText()))
         .endsWith("/workflows/" + pass.getExecution().getWorkflowId() + "/" + pass.getExecution().getRunId() + "/history");
 
-    WorkflowStub stub = ServiceHarness.workflows()
-        .newUntypedWorkflowStub(pass.getExecution().getWorkflowId(), Optional.of(pass.getExecution().getRunId()), Optional.empty());
+    WorkflowStub stub = stub(pass);
     assertThat(stub.describe().getStaticSummary()).isEqualTo("v" + version + ": periodMs 60000 → 120000");
     PassInput input = input(pass, PassInput.class);
     assertThat(input.version()).isEqualTo(version);
@@ -122,8 +121,7 @@ class UpdateRunsInTemporalTest {
         runs -> !runs.isEmpty() && runs.stream().allMatch(
             r -> r.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
     for (WorkflowExecutionInfo p : passes) {
-      PassResult result = ServiceHarness.workflows()
-          .newUntypedWorkflowStub(p.getExecution().getWorkflowId(), Optional.of(p.getExecution().getRunId()), Optional.empty())
+      PassResult result = stub(p)
           .getResult(PassResult.class);
       for (String u : result.updateIds()) {
         assertThat(appliedBy.put(u, p)).as("update %s applied by two passes", u).isNull();
@@ -145,8 +143,7 @@ class UpdateRunsInTemporalTest {
     PassInput input = input(coalesced, PassInput.class);
     assertThat(input.updateIds()).isSubsetOf(updateIds);
     assertThat(input.summary()).startsWith("v" + input.changes().get(0).version() + "–v" + input.version() + " (");
-    long version = ServiceHarness.workflows()
-        .newUntypedWorkflowStub(coalesced.getExecution().getWorkflowId(), Optional.of(coalesced.getExecution().getRunId()), Optional.empty())
+    long version = stub(coalesced)
         .getResult(PassResult.class).version();
     assertThat(list(Names.updateRunsQuery(id) + " AND " + Names.CONFIG_VERSION.getName() + " = " + version))
         .extracting(r -> r.getExecution().getRunId()).containsExactly(coalesced.getExecution().getRunId());
@@ -170,8 +167,7 @@ class UpdateRunsInTemporalTest {
         runs -> runs.size() == 1 && runs.get(0).getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)
         .get(0);
     assertThat(delete.getExecution().getWorkflowId()).isEqualTo(Names.deleteWorkflowId(id));
-    WorkflowStub stub = ServiceHarness.workflows()
-        .newUntypedWorkflowStub(delete.getExecution().getWorkflowId(), Optional.of(delete.getExecution().getRunId()), Optional.empty());
+    WorkflowStub stub = stub(delete);
     assertThat(stub.describe().getStaticSummary()).isEqualTo("delete " + id + ": every Schedule and connection");
     DeleteResult result = stub.getResult(DeleteResult.class);
     assertThat(result.schedulesDeleted()).isEqualTo(CUSTOMERS);
@@ -189,6 +185,12 @@ class UpdateRunsInTemporalTest {
     return ServiceHarness.stubs().blockingStub()
         .listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder().setNamespace("default").setQuery(query).build())
         .getExecutionsList();
+  }
+
+  /** A stub of that very run. */
+  private static WorkflowStub stub(WorkflowExecutionInfo run) {
+    return ServiceHarness.workflows().newUntypedWorkflowStub(
+        run.getExecution().getWorkflowId(), Optional.of(run.getExecution().getRunId()), Optional.empty());
   }
 
   /** A run's input, from its first event. */

@@ -112,21 +112,22 @@ public final class Names {
 
   /** A deep link to one workflow run in the Temporal UI. */
   public static String workflowUiUrl(String uiBaseUrl, String namespace, String workflowId, String runId) {
-    String base = uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;
     String run = runId == null || runId.isEmpty() ? "" : "/" + runId;
-    return base + "/namespaces/" + namespace + "/workflows/" + encode(workflowId) + run + "/history";
+    return trimmed(uiBaseUrl) + "/namespaces/" + namespace + "/workflows/" + encode(workflowId) + run + "/history";
   }
 
   /** A link to the Temporal UI's list of the workflows that match {@code query}. */
   public static String workflowListUiUrl(String uiBaseUrl, String namespace, String query) {
-    String base = uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;
-    return base + "/namespaces/" + namespace + "/workflows?query=" + encode(query);
+    return trimmed(uiBaseUrl) + "/namespaces/" + namespace + "/workflows?query=" + encode(query);
   }
 
   /** A deep link to one Schedule in the Temporal UI. */
   public static String scheduleUiUrl(String uiBaseUrl, String namespace, String scheduleId) {
-    String base = uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;
-    return base + "/namespaces/" + namespace + "/schedules/" + encode(scheduleId);
+    return trimmed(uiBaseUrl) + "/namespaces/" + namespace + "/schedules/" + encode(scheduleId);
+  }
+
+  private static String trimmed(String uiBaseUrl) {
+    return uiBaseUrl.endsWith("/") ? uiBaseUrl.substring(0, uiBaseUrl.length() - 1) : uiBaseUrl;
   }
 
   private static String encode(String s) {

@@ -2,6 +2,7 @@ package dev.syncplane.temporal.update;
 
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /** The activity options the update workflows share. */
@@ -22,6 +23,16 @@ final class Activities {
           .setHeartbeatTimeout(Duration.ofSeconds(10))
           .setRetryOptions(retryForever(Duration.ofSeconds(30)))
           .build();
+
+  /** Schedule writes with one attempt each: a pass retries them itself, to list each failure in its result. */
+  static final ActivityOptions SCHEDULES_ONCE =
+      ActivityOptions.newBuilder(SCHEDULES).setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build();
+
+  /** A ScheduleActivities stub with {@code options}, whose activity the Temporal UI shows as {@code summary}. */
+  static ScheduleActivities schedules(ActivityOptions options, String summary) {
+    return Workflow.newActivityStub(
+        ScheduleActivities.class, ActivityOptions.newBuilder(options).setSummary(summary).build());
+  }
 
   static RetryOptions retryForever(Duration maxInterval) {
     return RetryOptions.newBuilder()

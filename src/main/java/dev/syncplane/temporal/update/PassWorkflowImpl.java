@@ -1,8 +1,6 @@
 package dev.syncplane.temporal.update;
 
 import dev.syncplane.temporal.Names;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
@@ -20,17 +18,8 @@ import java.util.function.Function;
  */
 public class PassWorkflowImpl implements PassWorkflow {
 
-  /** Continue as new far below Temporal's 10,000-event limit: a batch adds about 6 events. */
-  static final int HISTORY_BUDGET = 2_000;
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   static final Duration LAST_RETRY = Duration.ofSeconds(30);
-
-  private static final ActivityOptions BATCH =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(10))
-          .setHeartbeatTimeout(Duration.ofSeconds(10)) // batches heartbeat every second
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()) // retried by attempt()
-          .build();
 
   private PassResult result;
   private boolean yieldAsked;
@@ -63,7 +52,7 @@ public class PassWorkflowImpl implements PassWorkflow {
     int batches = (pass.total() + pageSize - 1) / pageSize;
     while (true) {
       yieldToWaitingWrites();
-      if (historyFull()) {
+      if (UpdateWorkflows.historyFull()) {
         Workflow.continueAsNew(input.resumeAt(pass, result));
       }
       Workflow.setCurrentDetails(result.progress());
@@ -114,8 +103,7 @@ public class PassWorkflowImpl implements PassWorkflow {
     Duration backoff = FIRST_RETRY;
     for (int attempt = 1; ; attempt++) {
       String label = attempt == 1 ? summary : summary + " (attempt " + attempt + ")";
-      ScheduleActivities schedules =
-          Workflow.newActivityStub(ScheduleActivities.class, ActivityOptions.newBuilder(BATCH).setSummary(label).build());
+      ScheduleActivities schedules = Activities.schedules(Activities.SCHEDULES_ONCE, label);
       try {
         return call.apply(schedules);
       } catch (ActivityFailure e) {
@@ -146,10 +134,5 @@ public class PassWorkflowImpl implements PassWorkflow {
             ? "timed out (" + t.getTimeoutType() + "): the worker running it stopped or stalled"
             : cause instanceof ApplicationFailure f ? f.getOriginalMessage() : String.valueOf(cause.getMessage());
     return List.of(new FailedWrite(0, 0, null, why));
-  }
-
-  private static boolean historyFull() {
-    WorkflowInfo info = Workflow.getInfo();
-    return info.getHistoryLength() > HISTORY_BUDGET || info.isContinueAsNewSuggested();
   }
 }

@@ -6,7 +6,6 @@ import dev.syncplane.temporal.Names;
 import dev.syncplane.temporal.Waits;
 import dev.syncplane.temporal.drift.IntegrationRepair;
 import dev.syncplane.temporal.drift.RepairCommand;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.common.SearchAttributes;
@@ -19,7 +18,6 @@ import io.temporal.workflow.Functions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
-import io.temporal.workflow.WorkflowInfo;
 import io.temporal.workflow.WorkflowInit;
 import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
@@ -38,14 +36,11 @@ import java.util.function.Supplier;
  */
 public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow {
 
-  /** Continue as new far below Temporal's 10,000-event limit: a pass adds about 10 events, a connect about 10. */
-  static final int HISTORY_BUDGET = 2_000;
-
   /**
    * Updates are refused (retryably) above this many events: the workflow is waiting for a long pass before it can
    * continue as new.
    */
-  static final int HISTORY_REFUSE = 4 * HISTORY_BUDGET;
+  static final int HISTORY_REFUSE = 4 * UpdateWorkflows.HISTORY_BUDGET;
 
   /**
    * A pass begins no sooner than this many times the last pass's duration after the last one began (see
@@ -129,7 +124,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
       if (fanOutPending) {
         fanOut();
       }
-      if (historyFull()) {
+      if (UpdateWorkflows.historyFull()) {
         continueAsNew(input);
       }
       if (!woken) {
@@ -330,7 +325,7 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   }
 
   private boolean hasWork() {
-    return fanOutPending || pendingDelete != null || historyFull();
+    return fanOutPending || pendingDelete != null || UpdateWorkflows.historyFull();
   }
 
   private void deleteEverything() {
@@ -363,9 +358,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
             .build());
   }
 
-  private ScheduleActivities schedules(String summary) {
-    return Workflow.newActivityStub(
-        ScheduleActivities.class, ActivityOptions.newBuilder(Activities.SCHEDULES).setSummary(summary).build());
+  private static ScheduleActivities schedules(String summary) {
+    return Activities.schedules(Activities.SCHEDULES, summary);
   }
 
   private void continueAsNew(UpdateWorkflowInput input) {
@@ -415,10 +409,5 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
     if (draining || Workflow.getInfo().getHistoryLength() > HISTORY_REFUSE) {
       throw new IllegalStateException(REJECT_RETRY);
     }
-  }
-
-  private boolean historyFull() {
-    WorkflowInfo info = Workflow.getInfo();
-    return info.getHistoryLength() > HISTORY_BUDGET || info.isContinueAsNewSuggested();
   }
 }

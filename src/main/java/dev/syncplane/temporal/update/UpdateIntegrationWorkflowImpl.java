@@ -93,6 +93,8 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private String runWorkflowId;
   /** The pass under way has stopped between two batches, at {@link PassWorkflow#yieldTurn}'s request. */
   private boolean passPaused;
+  /** The pass under way has been asked to yield ({@link PassWorkflow#yieldTurn}) and has not answered yet. */
+  private boolean yieldAsked;
   /** Workflow time at which the last pass of this run began (0: none yet). */
   private long lastPassStartedMs;
   /** How long the last pass of this run took, workflow time (0: none yet). */
@@ -264,23 +266,22 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
   private PassResult runPass(PassWorkflow pass, PassInput input) {
     Promise<PassResult> result = Async.function(pass::run, input);
     Workflow.getWorkflowExecution(pass).get(); // started: it can be signalled
-    boolean asked = false;
     while (true) {
-      boolean ask = !asked;
-      Workflow.await(() -> result.isCompleted() || passPaused || (ask && handlersWaiting > 0));
+      Workflow.await(() -> result.isCompleted() || passPaused || (!yieldAsked && handlersWaiting > 0));
       if (result.isCompleted()) {
         passPaused = false;
+        yieldAsked = false;
         return result.get();
       }
       if (passPaused) {
         passPaused = false;
-        asked = false;
+        yieldAsked = false;
         scheduleWrites.unlock();
         Workflow.await(() -> handlersWaiting == 0);
         scheduleWrites.lock(); // after the last of them
         signal(pass::resumeTurn);
       } else {
-        asked = true;
+        yieldAsked = true;
         signal(pass::yieldTurn);
       }
     }
@@ -297,7 +298,9 @@ public class UpdateIntegrationWorkflowImpl implements UpdateIntegrationWorkflow 
 
   @Override
   public void passPaused() {
-    passPaused = true;
+    // Only the answer to a yieldTurn lets the queued writes in: a stray signal (sent by hand, say) must not open
+    // the lock while a batch is writing.
+    passPaused = yieldAsked;
   }
 
   /**

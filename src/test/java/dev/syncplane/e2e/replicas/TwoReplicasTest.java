@@ -368,8 +368,17 @@ class TwoReplicasTest {
   private static Optional<Long> fanOutWorkerPid(String integrationId) {
     var parent = describe(WorkflowExecution.newBuilder().setWorkflowId(Names.updateWorkflowId(integrationId)).build());
     for (var child : parent.getPendingChildrenList()) {
-      Optional<Long> pid = batchWorkerPid(describe(
-          WorkflowExecution.newBuilder().setWorkflowId(child.getWorkflowId()).setRunId(child.getRunId()).build()));
+      io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse described;
+      try {
+        described = describe(
+            WorkflowExecution.newBuilder().setWorkflowId(child.getWorkflowId()).setRunId(child.getRunId()).build());
+      } catch (io.grpc.StatusRuntimeException e) {
+        if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
+          throw e;
+        }
+        continue; // initiated but not started yet, or just closed: no batch of it is running
+      }
+      Optional<Long> pid = batchWorkerPid(described);
       if (pid.isPresent()) {
         return pid;
       }

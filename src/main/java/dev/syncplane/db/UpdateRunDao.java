@@ -180,17 +180,30 @@ public interface UpdateRunDao {
           + " WHERE integration_id = :integrationId AND state = 'PROPAGATING' AND kind = 'CHANGE'")
   int progress(@Bind("integrationId") String integrationId, @Bind("applied") int applied);
 
-  /** A run a pass completed, and its commit-to-applied time. */
-  record Propagated(String id, long millis) {}
+  /**
+   * A run a pass completed, and its commit-to-applied time in milliseconds; null if an earlier attempt of the same
+   * finish marked it (its time was reported then).
+   */
+  record Propagated(String id, Long millis) {}
 
-  /** Marks the runs a pass completed APPLIED; returns each one's id and commit-to-applied time in milliseconds. */
+  /**
+   * Marks the runs a pass completed APPLIED. Returns every run the pass {@code workflowId} applied: those it marks now,
+   * each with its commit-to-applied time, and those an earlier attempt marked (a retry after a commit whose answer was
+   * lost), without one. Both parts read the same snapshot, so no run is listed twice.
+   */
   @SqlQuery(
-      "UPDATE update_runs SET state = 'APPLIED', schedules_applied = schedules_total, finished_at = now()"
+      "WITH done AS ("
+          + "UPDATE update_runs SET state = 'APPLIED', schedules_applied = schedules_total, finished_at = now()"
           + " WHERE integration_id = :integrationId AND kind = 'CHANGE' AND state = 'PROPAGATING'"
           + " AND version <= :version"
-          + " RETURNING id, (EXTRACT(EPOCH FROM (finished_at - created_at)) * 1000)::bigint AS millis")
+          + " RETURNING id, created_at, finished_at)"
+          + " SELECT id, (EXTRACT(EPOCH FROM (finished_at - created_at)) * 1000)::bigint AS millis FROM done"
+          + " UNION ALL SELECT id, NULL FROM update_runs WHERE integration_id = :integrationId AND kind = 'CHANGE'"
+          + " AND state = 'APPLIED' AND workflow_id = :workflowId"
+          + " ORDER BY id")
   @RegisterConstructorMapper(Propagated.class)
-  List<Propagated> finishPropagation(@Bind("integrationId") String integrationId, @Bind("version") long version);
+  List<Propagated> finishPropagation(
+      @Bind("integrationId") String integrationId, @Bind("version") long version, @Bind("workflowId") String workflowId);
 
   /** The integration is gone: its change history goes with it, its delete run says DELETED. */
   @Transaction

@@ -174,9 +174,17 @@ class UpdateRunDaoTest {
     updates.beginPropagation(id, 2, 10, "integration-pass:" + id + ":v2", "run-1");
     commit("u2-" + id, new IntegrationChange(null, 180_000L, null), null, null); // v3, during the pass
     updates.progress(id, 4);
-    // one commit-to-applied time per run it completed (the propagation metric); a retry finds none left
-    assertThat(updates.finishPropagation(id, 2)).singleElement().satisfies(r -> assertThat(r.millis()).isNotNegative());
-    assertThat(updates.finishPropagation(id, 2)).isEmpty();
+    // one commit-to-applied time per run it completed (the propagation metric); a retry lists the run without one
+    String pass = "integration-pass:" + id + ":v2";
+    assertThat(updates.finishPropagation(id, 2, pass)).singleElement().satisfies(r -> {
+      assertThat(r.id()).isEqualTo("u1-" + id);
+      assertThat(r.millis()).isNotNegative();
+    });
+    assertThat(updates.finishPropagation(id, 2, pass)).singleElement().satisfies(r -> {
+      assertThat(r.id()).isEqualTo("u1-" + id);
+      assertThat(r.millis()).isNull();
+    });
+    assertThat(updates.finishPropagation(id, 2, "integration-pass:" + id + ":v9")).isEmpty();
 
     assertThat(updates.find("u1-" + id).orElseThrow().state()).isEqualTo(UpdateState.APPLIED);
     assertThat(updates.find("u1-" + id).orElseThrow().schedulesApplied()).isEqualTo(10);
@@ -190,7 +198,7 @@ class UpdateRunDaoTest {
     assertThat(updates.changedWithin(id, 0)).isTrue(); // committed: on its way
     updates.beginPropagation(id, 2, 1, "integration-pass:" + id + ":v2", "run-1");
     assertThat(updates.changedWithin(id, 0)).isTrue();
-    updates.finishPropagation(id, 2);
+    updates.finishPropagation(id, 2, "integration-pass:" + id + ":v2");
     assertThat(updates.changedWithin(id, 120)).isTrue(); // applied just now
     assertThat(updates.changedWithin(id, 0)).isFalse(); // applied longer ago than no grace at all
   }

@@ -115,9 +115,10 @@ public class ScheduleActivitiesImpl implements ScheduleActivities, PassSteps {
 
   @Override
   public List<String> finish(String integrationId, long version) {
-    // Each run this pass completed reports its commit-to-applied time; a retried attempt finds none left.
-    List<UpdateRunDao.Propagated> finished = updates.finishPropagation(integrationId, version);
-    finished.forEach(r -> metrics.updatePropagated(Duration.ofMillis(r.millis())));
+    // Each run this pass completed reports its commit-to-applied time once; a retried attempt still lists them.
+    String pass = Activity.getExecutionContext().getInfo().getWorkflowId();
+    List<UpdateRunDao.Propagated> finished = updates.finishPropagation(integrationId, version, pass);
+    finished.stream().filter(r -> r.millis() != null).forEach(r -> metrics.updatePropagated(Duration.ofMillis(r.millis())));
     return finished.stream().map(UpdateRunDao.Propagated::id).toList();
   }
 

@@ -189,7 +189,9 @@ public interface UpdateRunDao {
   /**
    * Marks the runs a pass completed APPLIED. Returns every run the pass {@code workflowId} applied: those it marks now,
    * each with its commit-to-applied time, and those an earlier attempt marked (a retry after a commit whose answer was
-   * lost), without one. Both parts read the same snapshot, so no run is listed twice.
+   * lost), without one. Both parts read the same snapshot, so no run is listed twice; the second reads only when the
+   * first marked nothing (one statement marks all or none), so a pass's usual finish does not read the integration's
+   * past runs.
    */
   @SqlQuery(
       "WITH done AS ("
@@ -199,7 +201,7 @@ public interface UpdateRunDao {
           + " RETURNING id, created_at, finished_at)"
           + " SELECT id, (EXTRACT(EPOCH FROM (finished_at - created_at)) * 1000)::bigint AS millis FROM done"
           + " UNION ALL SELECT id, NULL FROM update_runs WHERE integration_id = :integrationId AND kind = 'CHANGE'"
-          + " AND state = 'APPLIED' AND workflow_id = :workflowId"
+          + " AND state = 'APPLIED' AND workflow_id = :workflowId AND NOT EXISTS (SELECT 1 FROM done)"
           + " ORDER BY id")
   @RegisterConstructorMapper(Propagated.class)
   List<Propagated> finishPropagation(

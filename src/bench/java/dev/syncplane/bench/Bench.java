@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  * {@code bench.png} to the output directory.
  *
  * <pre>
- *   bin/bench                       # everything, full sizes (about 25 minutes on a quiet 2-core machine)
+ *   bin/bench                       # everything, full sizes (about 27 minutes on a quiet 2-core machine)
  *   bin/bench --quick               # the same phases at small sizes (a few minutes)
  *   bin/bench --only propagation,accept
  *   bin/bench --only propagation --propagation-sizes 5000          # propagation at other sizes only

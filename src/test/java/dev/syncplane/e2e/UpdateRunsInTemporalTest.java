@@ -21,7 +21,6 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.net.URLDecoder;
@@ -70,7 +69,7 @@ class UpdateRunsInTemporalTest {
 
     // One execution carries this version: a PassWorkflow, completed, with a start and a close.
     WorkflowExecutionInfo pass = Eventually.value(CONVERGE,
-        () -> list(Names.updateRunsQuery(id) + " AND " + Names.CONFIG_VERSION.getName() + " = " + version),
+        () -> ServiceHarness.listWorkflows(Names.updateRunsQuery(id) + " AND " + Names.CONFIG_VERSION.getName() + " = " + version),
         runs -> runs.size() == 1 && runs.get(0).getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)
         .get(0);
     assertThat(pass.getType().getName()).isEqualTo("PassWorkflow");
@@ -117,7 +116,7 @@ class UpdateRunsInTemporalTest {
     Map<String, WorkflowExecutionInfo> appliedBy = new java.util.HashMap<>();
     WorkflowExecutionInfo coalesced = null;
     List<WorkflowExecutionInfo> passes = Eventually.value(CONVERGE,
-        () -> list(Names.updateRunsQuery(id) + " AND WorkflowType = 'PassWorkflow'"),
+        () -> ServiceHarness.listWorkflows(Names.updateRunsQuery(id) + " AND WorkflowType = 'PassWorkflow'"),
         runs -> !runs.isEmpty() && runs.stream().allMatch(
             r -> r.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED));
     for (WorkflowExecutionInfo p : passes) {
@@ -145,7 +144,7 @@ class UpdateRunsInTemporalTest {
     assertThat(input.summary()).startsWith("v" + input.changes().get(0).version() + "–v" + input.version() + " (");
     long version = stub(coalesced)
         .getResult(PassResult.class).version();
-    assertThat(list(Names.updateRunsQuery(id) + " AND " + Names.CONFIG_VERSION.getName() + " = " + version))
+    assertThat(ServiceHarness.listWorkflows(Names.updateRunsQuery(id) + " AND " + Names.CONFIG_VERSION.getName() + " = " + version))
         .extracting(r -> r.getExecution().getRunId()).containsExactly(coalesced.getExecution().getRunId());
     integrations.deleteAndWait(id, CONVERGE);
   }
@@ -163,7 +162,7 @@ class UpdateRunsInTemporalTest {
     Eventually.within(CONVERGE, () -> assertThat(api.get(path(id)).status()).isEqualTo(404));
 
     WorkflowExecutionInfo delete = Eventually.value(CONVERGE,
-        () -> list(Names.updateRunsQuery(id) + " AND WorkflowType = 'DeleteWorkflow'"),
+        () -> ServiceHarness.listWorkflows(Names.updateRunsQuery(id) + " AND WorkflowType = 'DeleteWorkflow'"),
         runs -> runs.size() == 1 && runs.get(0).getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)
         .get(0);
     assertThat(delete.getExecution().getWorkflowId()).isEqualTo(Names.deleteWorkflowId(id));
@@ -180,12 +179,6 @@ class UpdateRunsInTemporalTest {
         r -> "APPLIED".equals(r.path("state").asText()));
   }
 
-  /** The executions visibility lists for {@code query}. */
-  private static List<WorkflowExecutionInfo> list(String query) {
-    return ServiceHarness.stubs().blockingStub()
-        .listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder().setNamespace("default").setQuery(query).build())
-        .getExecutionsList();
-  }
 
   /** A stub of that very run. */
   private static WorkflowStub stub(WorkflowExecutionInfo run) {

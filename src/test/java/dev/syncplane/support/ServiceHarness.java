@@ -106,4 +106,12 @@ public final class ServiceHarness {
   public static WorkflowClient workflows() {
     return WorkflowClient.newInstance(stubs());
   }
+
+  /** The executions the test server's visibility lists for {@code query}, as the Temporal UI and CLI list them. */
+  public static List<io.temporal.api.workflow.v1.WorkflowExecutionInfo> listWorkflows(String query) {
+    return stubs().blockingStub()
+        .listWorkflowExecutions(io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest.newBuilder()
+            .setNamespace("default").setQuery(query).build())
+        .getExecutionsList();
+  }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * figure). The baselines write a twin set of N Schedules (another integration, created the same way), so that each
  * side writes a new version and each waits until Temporal's list shows it before the other starts: neither runs
  * while the server still digests the other's writes. Floor and syncplane take turns to go first; the median of the
- * runs counts (nearest rank: of two, the faster). At {@link #BURST_N}, a burst of {@link #BURST} changes within a
+ * runs counts (of two, their mean: {@link Bench#median}). At {@link #BURST_N}, a burst of {@link #BURST} changes within a
  * second, and the Schedule writes it cost ({@link PassWrites}).
  */
 final class Propagation {
@@ -55,8 +55,9 @@ final class Propagation {
       fleet.create(twin, n, patience);
       long twinVersion = fleet.integrations().find(twin).orElseThrow().version();
 
-      // Floor and syncplane take turns to go first (ABBA...): whichever runs second meets a server that has just
-      // digested N more updates. Two runs each past N=1,000, so that neither side is always second.
+      // Floor and syncplane take turns to go first (ABBA...): the dev server slows as updates accumulate, so the
+      // order would otherwise favour whichever side always ran earlier. Two runs each past N=1,000, so that neither
+      // side is always second.
       int reps = n <= 1_000 ? 5 : 2;
       List<Double> floor = new ArrayList<>(), floorListed = new ArrayList<>();
       List<Double> syncplane = new ArrayList<>(), syncplaneListed = new ArrayList<>();

@@ -30,8 +30,12 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * How the workflow answers when Temporal turns an update away, against the dev server and the service's own
@@ -160,10 +164,18 @@ class UpdateSenderTest {
         .doesNotContain("nothing was written");
   }
 
-  @Test
-  void anUpdateThatTimedOutAfterItWasSentIs503SayingItMayHaveBeenWritten() {
-    String id = integrations.create(newId("deadline"), 60_000);
-    UpdateSender executor = refusing(Integer.MAX_VALUE, Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded"));
+  /** Refusals that come after the server may have acted on the call: answered at once, never sent again. */
+  static Stream<Arguments> refusalsAfterTheCallWasSent() {
+    return Stream.of(
+        Arguments.of("timed out after it was sent", Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded")),
+        Arguments.of("failed inside the server", Status.INTERNAL.withDescription("operation failed. Error interrupted (9)")));
+  }
+
+  @ParameterizedTest(name = "an update that {0} is 503 saying it may have been written")
+  @MethodSource("refusalsAfterTheCallWasSent")
+  void anUpdateRefusedAfterItWasSentIs503SayingItMayHaveBeenWritten(String what, Status status) {
+    String id = integrations.create(newId("after-sent"), 60_000);
+    UpdateSender executor = refusing(Integer.MAX_VALUE, status);
 
     assertThat(unavailable(executor, id, Duration.ofSeconds(10)))
         .contains("may have been written")
@@ -180,17 +192,6 @@ class UpdateSenderTest {
         .contains("may have been written")
         .doesNotContain("nothing was written");
     assertThat(calls.get()).as("asked again, with backoff").isBetween(3, 10);
-  }
-
-  @Test
-  void aServerThatFailsInsideTheCallIs503SayingItMayHaveBeenWritten() {
-    String id = integrations.create(newId("failed-inside"), 60_000);
-    UpdateSender executor = refusing(Integer.MAX_VALUE, Status.INTERNAL.withDescription("operation failed. Error interrupted (9)"));
-
-    assertThat(unavailable(executor, id, Duration.ofSeconds(10)))
-        .contains("may have been written")
-        .doesNotContain("nothing was written");
-    assertThat(calls).as("update-with-start calls").hasValue(1);
   }
 
   @Test

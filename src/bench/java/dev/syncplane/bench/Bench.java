@@ -277,10 +277,9 @@ public final class Bench {
   }
 
   /**
-   * The median; of an even count, the mean of the middle two. Propagation at N = 5,000 runs twice a side, floor
-   * first, then syncplane twice, then the floor (ABBA), on a dev server that slows as updates accumulate (five
-   * rounds of 5,000 in a row took 15.5, 18.4, 22.9, 21.4 and 23.1 s): the mean of each side's two cancels that
-   * trend, while the nearest rank (the faster of two) always gave the floor the earliest, fastest slot.
+   * The median; of an even count, the mean of the middle two. Propagation at N = 5,000 runs twice a side in ABBA
+   * order on a dev server that slows as updates accumulate: the mean of each side's two cancels that trend, where
+   * the faster of two would always be the earliest run (docs/benchmarks.md, "What limits each figure").
    */
   static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();

@@ -179,7 +179,6 @@ class UpdateRunsInTemporalTest {
         r -> "APPLIED".equals(r.path("state").asText()));
   }
 
-
   /** A stub of that very run. */
   private static WorkflowStub stub(WorkflowExecutionInfo run) {
     return ServiceHarness.workflows().newUntypedWorkflowStub(

@@ -111,7 +111,7 @@ public final class ServiceHarness {
   public static List<io.temporal.api.workflow.v1.WorkflowExecutionInfo> listWorkflows(String query) {
     return stubs().blockingStub()
         .listWorkflowExecutions(io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest.newBuilder()
-            .setNamespace("default").setQuery(query).build())
+            .setNamespace(scheduleOptions().getNamespace()).setQuery(query).build())
         .getExecutionsList();
   }
 }
